@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { EXIT, UsageError, type CliIo, type ExitCode } from './io.js';
+import { policyCommand } from './policy-command.js';
+
+const HELP = `Usage: dpa-guard <command> [options]
+
+Enforce the data processing agreement: tools for the security team.
+
+Commands:
+  policy validate FILE...               check policy files (exit 1 on problems)
+  policy explain [--tenant ID] FILE...  the effective policy and where each value comes from
+
+Options:
+  -h, --help       show help (also after any command)
+  -v, --version    show the version`;
+
+/** Runs one `dpa-guard` command line; returns the exit code instead of exiting (testable). */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'policy':
+        return await Promise.resolve(policyCommand(rest, io));
+      case '-v':
+      case '--version':
+        io.stdout.write(`${version()}\n`);
+        return EXIT.ok;
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        io.stdout.write(`${HELP}\n`);
+        return command === undefined ? EXIT.usage : EXIT.ok;
+      default:
+        throw new UsageError('', `unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      const name = error.command === '' ? 'dpa-guard' : `dpa-guard ${error.command}`;
+      io.stderr.write(`${name}: ${error.message}\nRun "${name} --help" for usage.\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}

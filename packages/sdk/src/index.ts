@@ -1,0 +1,46 @@
+export { createGuard } from './guard.js';
+export type { Guard, GuardOptions } from './guard.js';
+export { DpaGuardError, ErrorCodes } from './errors.js';
+export type { ErrorCode } from './errors.js';
+export {
+  CATEGORIES,
+  DEFAULT_POLICY,
+  DEFAULTS_SOURCE,
+  PURPOSES,
+  PolicyRuntime,
+  explainPolicy,
+  formatExplanation,
+  formatProblem,
+  loadPolicy,
+  policySchema,
+  validatePolicyText,
+  validatePolicyValue,
+} from './policy/index.js';
+export type {
+  BreachHook,
+  BreachSettings,
+  Category,
+  Contact,
+  DetectionSettings,
+  ExplainedSetting,
+  FieldRule,
+  Limits,
+  LoadedPolicy,
+  LoadResult,
+  Mode,
+  Policy,
+  PolicyDocument,
+  PolicyProblem,
+  PolicySource,
+  Provenance,
+  Purpose,
+  ReloadResult,
+  Subprocessor,
+  TenantAgreementDocument,
+  TenantException,
+  TenantPolicy,
+  TenantSettings,
+  TenantView,
+  ValidateOptions,
+  ValidationResult,
+} from './policy/index.js';

@@ -1,0 +1,137 @@
+/** The categories of data that clause 3.2 keeps off the platform unless agreed in writing. */
+export const CATEGORIES = [
+  'bsn',
+  'health',
+  'religion',
+  'criminal',
+  'sexual_orientation',
+  'ethnicity',
+  'political',
+  'trade_union',
+  'genetic',
+  'biometric',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** The purposes clause 4.1 allows: provide, secure, support and improve the platform. */
+export const PURPOSES = ['provide', 'secure', 'support', 'improve'] as const;
+export type Purpose = (typeof PURPOSES)[number];
+
+export type Mode = 'enforce' | 'monitor';
+
+export interface FieldRule {
+  pointer: string;
+  action: 'always-inspect' | 'never-inspect';
+  categories?: Category[];
+}
+
+export interface Limits {
+  maxBodyBytes: number;
+  maxDepth: number;
+  maxNodes: number;
+}
+
+export interface DetectionSettings {
+  block: Category[];
+  threshold: number;
+  fields: FieldRule[];
+  limits: Limits;
+}
+
+/** A written, separate agreement (clause 3.2) for one category in a scope, until a date. */
+export interface TenantException {
+  category: Category;
+  fields?: string[];
+  routes?: string[];
+  agreement: string;
+  since?: string;
+  expires: string;
+}
+
+export interface Contact {
+  name: string;
+  email: string;
+  phone?: string;
+}
+
+export interface TenantSettings {
+  name?: string;
+  purposes?: Purpose[];
+  exceptions?: TenantException[];
+  contact?: Contact;
+}
+
+export interface Subprocessor {
+  description?: string;
+  purposes: Purpose[];
+  hosts: string[];
+  country: string;
+  organisation?: string;
+  transfer?: { mechanism: 'scc' | 'bcr'; reference?: string };
+  dpfCertified?: boolean;
+  sector?: 'commercial' | 'public';
+}
+
+export interface BreachHook {
+  url: string;
+  role?: 'primary' | 'escalation';
+  secretEnv?: string;
+  timeoutMs?: number;
+}
+
+export interface BreachSettings {
+  hooks: Record<string, BreachHook>;
+  deadlineHours: number;
+  escalateBeforeHours: number;
+  contact?: Contact;
+}
+
+/** A platform policy document as written in a file (every section optional but `version`). */
+export interface PolicyDocument {
+  $schema?: string;
+  version: string;
+  description?: string;
+  mode?: Mode;
+  strict?: boolean;
+  purposes?: Partial<Record<Purpose, { description: string }>>;
+  detection?: Partial<Omit<DetectionSettings, 'limits'>> & { limits?: Partial<Limits> };
+  tenants?: Record<string, TenantSettings>;
+  subprocessors?: Record<string, Subprocessor>;
+  breach?: Partial<BreachSettings>;
+}
+
+/** A per-tenant agreement file: the individual agreement, highest in precedence (clause 1.2). */
+export interface TenantAgreementDocument extends TenantSettings {
+  $schema?: string;
+  tenant: string;
+  version: string;
+}
+
+/** The effective policy after layering: every setting present. */
+export interface Policy {
+  version: string;
+  description?: string;
+  mode: Mode;
+  strict: boolean;
+  purposes: Partial<Record<Purpose, { description: string }>>;
+  detection: DetectionSettings;
+  tenants: Record<string, TenantSettings>;
+  subprocessors: Record<string, Subprocessor>;
+  breach: BreachSettings;
+}
+
+/** One controller's settings as they apply after layering. */
+export interface TenantView {
+  id: string;
+  name?: string;
+  /** The purposes this controller's processing may have: the platform's, narrowed by the tenant. */
+  purposes: Purpose[];
+  /** Every exception from every layer; each is its own written agreement. */
+  exceptions: TenantException[];
+  contact?: Contact;
+}
+
+/** The policy as it applies to one tenant (controller): the platform policy plus its agreement. */
+export interface TenantPolicy extends Omit<Policy, 'tenants'> {
+  tenant: TenantView;
+}
