@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'bench/**/*.js', '.dpa-guard/**'],
+    ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '.dpa-guard/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -19,6 +19,52 @@ export const ErrorCodes = {
     title: 'Policy file unreadable',
     summary: 'A policy file could not be read (missing, a directory, no permission).',
   },
+  DPA_ERR_BLOCKED: {
+    status: 422,
+    title: 'Personal data the agreement forbids',
+    summary:
+      'A write holds a BSN or special-category data (clause 3.2) and the policy enforces; the answer lists categories and JSON Pointers, never the values.',
+  },
+  DPA_ERR_UNINSPECTABLE: {
+    status: 422,
+    title: 'Body could not be inspected',
+    summary:
+      'A write could not be inspected completely (too deep, too many values) and the policy enforces, so it is refused (fail closed).',
+  },
+  DPA_ERR_BODY_TOO_LARGE: {
+    status: 413,
+    title: 'Body too large to inspect',
+    summary:
+      'A write is larger than detection.limits.maxBodyBytes of the policy and the policy enforces.',
+  },
+  DPA_ERR_UNSUPPORTED_BODY: {
+    status: 415,
+    title: 'Body type cannot be inspected',
+    summary:
+      'A write has a content type or encoding dpa-guard cannot inspect (multipart, binary, compressed) and the policy enforces.',
+  },
+  DPA_ERR_MALFORMED_BODY: {
+    status: 400,
+    title: 'Malformed body',
+    summary: 'A write body is not valid JSON (or not valid for its content type).',
+  },
+  DPA_ERR_PURPOSE_MISSING: {
+    status: 403,
+    title: 'Processing without a purpose',
+    summary: 'Strict mode (clause 4.1): a write reached a route that declares no purpose.',
+  },
+  DPA_ERR_PURPOSE_NOT_ALLOWED: {
+    status: 403,
+    title: 'Purpose not allowed',
+    summary:
+      "The purpose of the route is not one the policy, or this tenant's agreement, allows (clause 4.2).",
+  },
+  DPA_ERR_TENANT_MISSING: {
+    status: 400,
+    title: 'Processing without a tenant',
+    summary:
+      'The guard requires every processing to be bound to a tenant (clause 2.1) and none was resolved for this request.',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -1,5 +1,20 @@
 export { createGuard } from './guard.js';
-export type { Guard, GuardOptions } from './guard.js';
+export type { Guard, GuardOptions, InspectContext } from './guard.js';
+export {
+  compilePointerPattern,
+  compileRoutePattern,
+  isBsn,
+  isOnderwijsnummer,
+  normalise,
+} from './detect/index.js';
+export type { PointerPattern, RoutePattern } from './detect/index.js';
+export type {
+  Decision,
+  ExceptionUse,
+  Finding,
+  IncompleteReason,
+  NormalisedText,
+} from './detect/index.js';
 export { DpaGuardError, ErrorCodes } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export {
@@ -44,3 +59,14 @@ export type {
   ValidateOptions,
   ValidationResult,
 } from './policy/index.js';
+export {
+  currentProcessing,
+  runProcessing,
+  setCurrentPurpose,
+  ATTRIBUTES,
+  decisionAttributes,
+  recordDecisionTelemetry,
+} from './purpose/index.js';
+export type { Processing } from './purpose/index.js';
+export { BREACH_KINDS, InMemoryBreachSink } from './breach/index.js';
+export type { BreachKind, BreachReport, BreachSink } from './breach/index.js';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { EXIT, UsageError, type CliIo, type ExitCode } from './io.js';
 import { policyCommand } from './policy-command.js';
+import { scanCommand } from './scan-command.js';
 
 const HELP = `Usage: dpa-guard <command> [options]
 
@@ -9,6 +10,7 @@ Enforce the data processing agreement: tools for the security team.
 Commands:
   policy validate FILE...               check policy files (exit 1 on problems)
   policy explain [--tenant ID] FILE...  the effective policy and where each value comes from
+  scan [--policy FILE]... [FILE]        inspect JSON Lines for BSNs and special categories
 
 Options:
   -h, --help       show help (also after any command)
@@ -20,7 +22,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   try {
     switch (command) {
       case 'policy':
-        return await Promise.resolve(policyCommand(rest, io));
+        return policyCommand(rest, io);
+      case 'scan':
+        return await scanCommand(rest, io);
       case '-v':
       case '--version':
         io.stdout.write(`${version()}\n`);

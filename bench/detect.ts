@@ -1,0 +1,102 @@
+// Detection throughput against JSON.parse of the same bytes, in one run (issue 3).
+import { createGuard } from '@dpa-guard/sdk';
+import type { OpenRedaction as OpenRedactionClass } from 'openredaction';
+import { Bench } from 'tinybench';
+import { bulkImport, typicalWrite } from './bodies.js';
+
+interface Row {
+  label: string;
+  bytes: number;
+  parseMbps: number;
+  inspectMbps: number;
+  ratio: number;
+}
+
+const guard = createGuard();
+
+/** Parses a pool of copies up front, so each timed inspection gets a freshly parsed body. */
+function pool(json: string, size: number): unknown[] {
+  return Array.from({ length: size }, () => JSON.parse(json) as unknown);
+}
+
+async function measure(label: string, json: string, time: number): Promise<Row> {
+  const bodies = pool(json, 64);
+  let next = 0;
+  const bench = new Bench({ time, warmup: true, warmupTime: Math.min(500, time / 2) });
+  bench.add(`JSON.parse ${label}`, () => JSON.parse(json));
+  bench.add(`inspect ${label}`, () => {
+    guard.inspect(bodies[next++ % bodies.length]);
+  });
+  await bench.run();
+  const [parse, inspect] = bench.tasks.map((task) => meanMs(task.result));
+  const bytes = Buffer.byteLength(json);
+  const mbps = (ms: number) => bytes / 1e6 / (ms / 1000);
+  const parseMbps = mbps(parse!);
+  const inspectMbps = mbps(inspect!);
+  return { label, bytes, parseMbps, inspectMbps, ratio: inspectMbps / parseMbps };
+}
+
+async function openRedaction(
+  label: string,
+  json: string,
+  time: number,
+): Promise<number | undefined> {
+  let OpenRedaction: typeof OpenRedactionClass;
+  try {
+    ({ OpenRedaction } = await import('openredaction'));
+  } catch {
+    return undefined;
+  }
+  const redactor = new OpenRedaction();
+  const bench = new Bench({ time, iterations: 3 });
+  bench.add(`openredaction ${label}`, async () => {
+    await redactor.detect(json);
+  });
+  await bench.run();
+  return Buffer.byteLength(json) / 1e6 / (meanMs(bench.tasks[0]?.result) / 1000);
+}
+
+/** Mean latency in ms of a finished tinybench task. */
+function meanMs(result: unknown): number {
+  const mean = (result as { latency?: { mean?: number } } | undefined)?.latency?.mean;
+  if (mean === undefined) throw new Error('benchmark task did not complete');
+  return mean;
+}
+
+export async function benchDetection({ quick = false } = {}): Promise<string> {
+  const rows: Row[] = [];
+  const small = typicalWrite();
+  const large = bulkImport();
+  rows.push(await measure('2 KB write', small, quick ? 300 : 2000));
+  rows.push(await measure('1 MB import', large, quick ? 500 : 4000));
+  const peers: { label: string; mbps: number }[] = [];
+  for (const [label, json] of [
+    ['2 KB write', small],
+    ['1 MB import', large],
+  ] as const) {
+    const mbps = await openRedaction(label, json, quick ? 200 : 1000);
+    if (mbps !== undefined) peers.push({ label, mbps });
+  }
+  const lines = [
+    'Detection: inspecting a freshly parsed body vs JSON.parse of the same bytes (same run)',
+    '',
+  ];
+  lines.push('body           bytes     JSON.parse MB/s   inspect MB/s   ratio (inspect/parse)');
+  for (const r of rows) {
+    lines.push(
+      `${r.label.padEnd(13)} ${String(r.bytes).padStart(8)}   ${r.parseMbps.toFixed(1).padStart(15)}   ${r.inspectMbps.toFixed(1).padStart(12)}   ${r.ratio.toFixed(2).padStart(8)}`,
+    );
+  }
+  if (peers.length > 0) {
+    lines.push('', 'Peer: OpenRedaction detect() on the same JSON text');
+    for (const p of peers) {
+      const ours = rows.find((r) => r.label === p.label)!;
+      lines.push(
+        `${p.label.padEnd(13)} ${p.mbps.toFixed(2).padStart(8)} MB/s   (dpa-guard inspects ${(ours.inspectMbps / p.mbps).toFixed(0)}x faster)`,
+      );
+    }
+  } else {
+    lines.push('', 'Peer: OpenRedaction is not installed; skipped.');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,126 @@
+import { createReadStream, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { SingleBar } from 'cli-progress';
+import { DpaGuardError } from '../errors.js';
+import { createGuard, type Guard } from '../guard.js';
+import { parseCommandArgs } from './args.js';
+import { EXIT, UsageError, type CliIo, type ExitCode } from './io.js';
+
+const SCAN_HELP = `Usage: dpa-guard scan [--policy FILE]... [--tenant ID] [--route "METHOD /path"] [FILE]
+
+Reads JSON Lines (each line one JSON value) from FILE, or from standard input, and writes
+one JSON line per input line with the decision:
+  {"blocked":true,"findings":[{"category":"bsn","path":"/notes","confidence":0.97,"rule":"bsn.keyword"}]}
+A line that is not JSON gets {"error":"…"} and the scan goes on. Findings never contain
+the matched text. On a terminal, a progress bar and a summary go to standard error.
+
+Options:
+  --policy FILE   a policy or tenant agreement file (repeatable; default: built-in policy)
+  --tenant ID     decide for this tenant (its exceptions apply)
+  --route R       the route the data is written to, for route-scoped exceptions
+  -h, --help      show this help
+
+Exit status: 0 nothing blocked, 1 at least one line blocked, 2 bad usage or unreadable input.`;
+
+export async function scanCommand(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const command = 'scan';
+  const { values, positionals } = parseCommandArgs(command, argv, {
+    policy: { type: 'string', multiple: true },
+    tenant: { type: 'string' },
+    route: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help === true) {
+    io.stdout.write(`${SCAN_HELP}\n`);
+    return EXIT.ok;
+  }
+  if (positionals.length > 1)
+    throw new UsageError(command, 'scan reads one FILE (or standard input)');
+  let guard: Guard;
+  try {
+    guard = createGuard({ policy: (values.policy ?? []).map((f) => resolve(io.cwd, f)) });
+  } catch (error) {
+    if (error instanceof DpaGuardError) {
+      io.stderr.write(`dpa-guard scan: ${error.message}\n`);
+      return error.code === 'DPA_ERR_POLICY_UNREADABLE' ? EXIT.usage : EXIT.failed;
+    }
+    throw error;
+  }
+  const file =
+    positionals[0] === undefined || positionals[0] === '-'
+      ? undefined
+      : resolve(io.cwd, positionals[0]);
+  let total = 0;
+  if (file !== undefined) {
+    try {
+      const info = statSync(file);
+      if (!info.isFile()) throw new Error('not a regular file');
+      total = info.size;
+    } catch (error) {
+      io.stderr.write(
+        `dpa-guard scan: cannot read ${positionals[0]}: ${(error as Error).message}\n`,
+      );
+      return EXIT.usage;
+    }
+  }
+  const input = file === undefined ? io.stdin : createReadStream(file);
+  // A progress bar only for a file on a terminal: piped output stays clean JSON Lines.
+  const bar =
+    file !== undefined && io.stderr.isTTY === true && total > 1_000_000
+      ? new SingleBar({
+          format: 'scanning {bar} {percentage}% | {value}/{total} bytes | {lines} lines',
+          stream: io.stderr,
+        })
+      : undefined;
+  bar?.start(total, 0, { lines: 0 });
+  const context = { tenant: values.tenant, route: values.route };
+  const summary = { lines: 0, blocked: 0, errors: 0 };
+  let bytes = 0;
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  for await (const line of lines) {
+    summary.lines++;
+    bytes += Buffer.byteLength(line) + 1;
+    const result = scanLine(guard, line, context);
+    if ('error' in result) summary.errors++;
+    else if (result.blocked) summary.blocked++;
+    if (!io.stdout.write(`${JSON.stringify(result)}\n`))
+      await new Promise((r) => io.stdout.once('drain', r));
+    if (bar !== undefined && summary.lines % 500 === 0)
+      bar.update(Math.min(bytes, total), { lines: summary.lines });
+  }
+  bar?.update(total, { lines: summary.lines });
+  bar?.stop();
+  if (io.stderr.isTTY === true) {
+    io.stderr.write(
+      `scanned ${summary.lines} line(s): ${summary.blocked} blocked, ${summary.errors} not JSON\n`,
+    );
+  }
+  guard.close();
+  return summary.blocked > 0 ? EXIT.failed : EXIT.ok;
+}
+
+type LineResult =
+  { blocked: boolean; findings: unknown[]; incomplete?: string } | { error: string };
+
+function scanLine(
+  guard: Guard,
+  line: string,
+  context: { tenant: string | undefined; route: string | undefined },
+): LineResult {
+  if (line.trim() === '') return { error: 'empty line' };
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    // JSON.parse's message can quote the input; say only where it went wrong.
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
+    return {
+      error: `not valid JSON${position === undefined ? '' : ` (at character ${position})`}`,
+    };
+  }
+  const decision = guard.inspect(value, context);
+  return decision.incomplete === undefined
+    ? { blocked: decision.blocked, findings: decision.findings }
+    : { blocked: decision.blocked, findings: decision.findings, incomplete: decision.incomplete };
+}

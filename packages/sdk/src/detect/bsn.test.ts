@@ -1,0 +1,96 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BsnDetector } from './bsn.js';
+import { isBsn, isOnderwijsnummer } from './elfproef.js';
+import { normalise } from './normalise.js';
+
+const detector = new BsnDetector();
+const none = { own: undefined, path: [] };
+const find = (text: string, keys: { own: string | undefined; path: string[] } = none) =>
+  detector.inText(normalise(text).text, keys);
+
+// Valid by the elfproef: 111222333, 123456782, 229441932; not: 123456789.
+describe('BsnDetector', () => {
+  it.each([
+    ['bsn 111222333', 'bsn.keyword'],
+    ['Burgerservicenummer: 111.222.333', 'bsn.keyword'],
+    ['mijn sofinummer is 1112.22.333', 'bsn.keyword'],
+    ['persoonsnummer 111 22 2333', 'bsn.keyword'],
+    ['citizen service number 111-222-333', 'bsn.keyword'],
+    ['BSN\u00a0111\u00a0222\u00a0333', 'bsn.keyword'],
+    ['bsn １１１２２２３３３', 'bsn.keyword'],
+    ['bsn 111\u200b222\u200b333', 'bsn.keyword'],
+    ['bsn 111/222/333', 'bsn.keyword'],
+  ])('finds %j', (text, rule) => {
+    expect(find(text)).toMatchObject({ rule, confidence: 0.97 });
+  });
+
+  it('finds an eight-digit BSN (leading zero) only with a keyword', () => {
+    expect(find('bsn 46748192')?.rule).toBe('bsn.keyword');
+    expect(find('nummer 46748192')).toBeUndefined();
+  });
+
+  it('finds a bare valid nine-digit number, more surely in a BSN layout', () => {
+    expect(find('Jansen;Kees;111222333;VCA')).toMatchObject({ rule: 'bsn.bare', confidence: 0.6 });
+    expect(find('229 441 932')).toMatchObject({ rule: 'bsn.layout', confidence: 0.65 });
+  });
+
+  it('ignores numbers that fail the elfproef, even with a keyword', () => {
+    expect(find('bsn 123456789')).toBeUndefined();
+  });
+
+  it('matches keywords as whole words only', () => {
+    expect(find('hamburger 123456789')).toBeUndefined();
+    expect(find('hamburgerservicenummer 111222333')?.rule).toBe('bsn.bare');
+  });
+
+  it('dismisses numbers with suppressing context', () => {
+    expect(find('factuurnummer 111222333')).toBeUndefined();
+    expect(find('IBAN NL91 ABNA 0111 2223 33')).toBeUndefined();
+    expect(find('KvK 11122233')).toBeUndefined();
+    expect(find('bel me op +31 6 1112 2233')).toBeUndefined();
+    expect(find('ordernummer: 111-222-333')).toBeUndefined();
+  });
+
+  it('lets a keyword close by win over a suppressor further away', () => {
+    expect(find('factuur verstuurd; zijn bsn is 111222333')?.rule).toBe('bsn.keyword');
+  });
+
+  it('uses the field name', () => {
+    expect(
+      find('111222333', { own: 'burgerServiceNummer', path: ['burgerServiceNummer'] })?.rule,
+    ).toBe('bsn.field-name');
+    expect(
+      find('111222333', { own: 'vcaDiplomanummer', path: ['vcaDiplomanummer'] }),
+    ).toBeUndefined();
+  });
+
+  it('reads JSON numbers, restoring the leading zero of eight-digit ones', () => {
+    expect(detector.inNumber(46748192, { own: 'bsn', path: ['bsn'] })?.rule).toBe('bsn.field-name');
+    expect(detector.inNumber(46748192, { own: 'count', path: ['count'] })).toBeUndefined();
+    expect(detector.inNumber(111222333, { own: 'x', path: ['x'] })?.rule).toBe('bsn.bare');
+    expect(
+      detector.inNumber(111222333, { own: 'orderNumber', path: ['orderNumber'] }),
+    ).toBeUndefined();
+    expect(detector.inNumber(1.5, none)).toBeUndefined();
+  });
+
+  it('detects an onderwijsnummer as a personal number', () => {
+    expect(find('onderwijsnummer 101222331')?.rule).toBe('onderwijsnummer.keyword');
+  });
+
+  it('finds every valid number the elfproef accepts next to "bsn", in any layout', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 100_000_000, max: 999_999_999 }),
+        fc.constantFrom('', ' ', '.', '-'),
+        (n, sep) => {
+          const digits = String(n);
+          const text = `bsn ${digits.slice(0, 3)}${sep}${digits.slice(3, 6)}${sep}${digits.slice(6)}`;
+          expect(find(text) !== undefined).toBe(isBsn(digits) || isOnderwijsnummer(digits));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -1,0 +1,10 @@
+export { isBsn, isOnderwijsnummer } from './elfproef.js';
+export { normalise } from './normalise.js';
+export type { NormalisedText } from './normalise.js';
+export { DetectionEngine } from './engine.js';
+export type { Detection, Finding } from './engine.js';
+export { decide } from './decide.js';
+export type { Decision, DecisionContext, ExceptionUse } from './decide.js';
+export type { IncompleteReason } from './walk.js';
+export { compilePointerPattern, compileRoutePattern } from './patterns.js';
+export type { PointerPattern, RoutePattern } from './patterns.js';

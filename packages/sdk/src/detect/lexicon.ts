@@ -1,0 +1,67 @@
+import type { Category } from '../policy/types.js';
+import { compileKeyPatterns, readDataFile } from './data.js';
+import { compileTerms, type TermMatcher } from './terms.js';
+
+/** The special categories (everything but `bsn`), each with a lexicon in data/lexicon/. */
+export const SPECIAL_CATEGORIES = [
+  'health',
+  'religion',
+  'criminal',
+  'sexual_orientation',
+  'ethnicity',
+  'political',
+  'trade_union',
+  'genetic',
+  'biometric',
+] as const satisfies readonly Category[];
+export type SpecialCategory = (typeof SPECIAL_CATEGORIES)[number];
+
+interface LexiconFile {
+  category: SpecialCategory;
+  strong: string[];
+  weak: string[];
+  keys: string[];
+}
+
+interface ContextFile {
+  subject: string[];
+  generic: string[];
+  negation: string[];
+  family: string[];
+}
+
+export type Strength = 'strong' | 'weak';
+export interface TermPayload {
+  category: SpecialCategory;
+  strength: Strength;
+}
+export type ContextKind = 'subject' | 'generic' | 'negation' | 'family';
+
+/** Every word list compiled once: the category terms in one matcher, context in another. */
+export interface CompiledLexicons {
+  terms: TermMatcher<TermPayload>;
+  context: TermMatcher<ContextKind>;
+  /** Per category, whether a field name alone says its value is of that category. */
+  keyCategory: Map<SpecialCategory, (key: string) => boolean>;
+}
+
+let compiled: CompiledLexicons | undefined;
+
+/** The shipped lexicons, compiled on first use and shared by every guard. */
+export function lexicons(): CompiledLexicons {
+  if (compiled !== undefined) return compiled;
+  const terms: { term: string; payload: TermPayload }[] = [];
+  const keyCategory = new Map<SpecialCategory, (key: string) => boolean>();
+  for (const category of SPECIAL_CATEGORIES) {
+    const file = readDataFile<LexiconFile>(`lexicon/${category}.json`);
+    for (const term of file.strong) terms.push({ term, payload: { category, strength: 'strong' } });
+    for (const term of file.weak) terms.push({ term, payload: { category, strength: 'weak' } });
+    keyCategory.set(category, compileKeyPatterns(file.keys));
+  }
+  const context = readDataFile<ContextFile>('lexicon/context.json');
+  const contextTerms = (['subject', 'generic', 'negation', 'family'] as const).flatMap((kind) =>
+    context[kind].map((term) => ({ term, payload: kind })),
+  );
+  compiled = { terms: compileTerms(terms), context: compileTerms(contextTerms), keyCategory };
+  return compiled;
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { normalise } from './normalise.js';
+
+describe('normalise', () => {
+  it('lower-cases ASCII and leaves it otherwise alone', () => {
+    const n = normalise('BSN 123');
+    expect(n.text).toBe('bsn 123');
+    expect(n.changed).toBe(false);
+  });
+
+  it('folds full-width and script digits to ASCII', () => {
+    expect(normalise('１２３').text).toBe('123');
+    expect(normalise('\u0661\u0662\u0663').text).toBe('123'); // Arabic-Indic
+    expect(normalise('\u0967\u0968\u0969').text).toBe('123'); // Devanagari
+    expect(normalise('\u{1D7D9}\u{1D7DA}').text).toBe('12'); // mathematical double-struck
+  });
+
+  it('removes format characters inside words and numbers', () => {
+    expect(normalise('3789\u200b35677').text).toBe('378935677');
+    expect(normalise('2454\u00ad59\u00ad376').text).toBe('245459376');
+    expect(normalise('zie\u2060k').text).toBe('ziek');
+  });
+
+  it('removes diacritics and turns no-break spaces into spaces', () => {
+    expect(normalise('Geëmigreerd Café').text).toBe('geemigreerd cafe');
+    expect(normalise('123\u00a0456').text).toBe('123 456');
+  });
+
+  it('maps every normalised character back to its offset in the original', () => {
+    const original = 'Ａb\u200bC１';
+    const n = normalise(original);
+    expect(n.text).toBe('abc1');
+    expect(Array.from(n.offsets())).toEqual([0, 1, 3, 4, 5]);
+  });
+
+  it('keeps astral characters and their offsets', () => {
+    const n = normalise('a😀b');
+    expect(n.text).toBe('a😀b');
+    expect(n.offsets()[n.text.indexOf('b')]).toBe(3);
+  });
+});
