@@ -1,17 +1,93 @@
-import { createGuard, type Guard } from '@dpa-guard/sdk';
-import express, { type Express } from 'express';
+import { fileURLToPath } from 'node:url';
+import { createGuard, type Guard, type GuardOptions } from '@dpa-guard/sdk';
+import { dpaGuard, type DpaGuardMiddleware, type DpaGuardOptions } from '@dpa-guard/express';
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
+import { MemoryStore } from './store.js';
+
+/** The example's own policy files: the platform policy and one tenant agreement. */
+export const EXAMPLE_POLICY = [
+  fileURLToPath(new URL('../policy/dpa-policy.json', import.meta.url)),
+  fileURLToPath(new URL('../policy/agreements/bouwbedrijf-jansen.json', import.meta.url)),
+];
 
 export interface ExampleApp {
   app: Express;
   guard: Guard;
+  dpa: DpaGuardMiddleware;
 }
 
-/** Builds the example platform: an Express app with the guard on its built-in policy. */
-export function createApp(options: { policy?: string[] } = {}): ExampleApp {
-  const guard = createGuard(options.policy === undefined ? {} : { policy: options.policy });
+export interface ExampleOptions {
+  /** Guard options (policy files, clock, breach sink). Default: the example policy. */
+  guard?: GuardOptions;
+  /** Middleware options (logger, strictness). */
+  middleware?: Omit<DpaGuardOptions, 'guard'>;
+  /** Middleware that runs before the guard, as a platform's HTTP instrumentation would. */
+  before?: readonly RequestHandler[];
+}
+
+type Row = Record<string, unknown>;
+
+/**
+ * The example learning platform: users and profiles, courses, enrollments, course
+ * feedback, instructor notes, certificates, absences and support chats, for tenants
+ * named in the `x-tenant-id` header, with a purpose on every route.
+ */
+export function createApp(options: ExampleOptions = {}): ExampleApp {
+  const guard = createGuard({ policy: EXAMPLE_POLICY, ...options.guard });
+  const dpa = dpaGuard({
+    guard,
+    tenant: (req) => req.get('x-tenant-id'),
+    requireTenant: true,
+    responses: ['GET /users/:id'],
+    ...options.middleware,
+  });
   const app = express();
+  app.disable('x-powered-by');
+  for (const handler of options.before ?? []) app.use(handler);
+  app.use(dpa);
+
+  const stores = {
+    users: new MemoryStore<Row>(),
+    courses: new MemoryStore<Row>(),
+    enrollments: new MemoryStore<Row>(),
+    feedback: new MemoryStore<Row>(),
+    notes: new MemoryStore<Row>(),
+    certificates: new MemoryStore<Row>(),
+    absences: new MemoryStore<Row>(),
+    chats: new MemoryStore<Row>(),
+  };
+  const tenantOf = (req: Request) => req.get('x-tenant-id') ?? 'public';
+  const create = (store: MemoryStore<Row>) => (req: Request, res: Response) => {
+    res.status(201).json(store.insert(tenantOf(req), (req.body ?? {}) as Row));
+  };
+  const list = (store: MemoryStore<Row>) => (req: Request, res: Response) => {
+    res.json(store.list(tenantOf(req)));
+  };
+
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', policyVersion: guard.policy.version, mode: guard.policy.policy.mode });
   });
-  return { app, guard };
+  app.post('/users', dpa.purpose('provide'), create(stores.users));
+  app.get('/users/:id', dpa.purpose('provide'), (req, res) => {
+    const user = stores.users.get(tenantOf(req), String(req.params.id));
+    if (user === undefined) res.status(404).json({ error: 'no such user' });
+    else res.json(user);
+  });
+  app.patch('/users/:id/profile', dpa.purpose('provide'), (req, res) => {
+    const user = stores.users.update(tenantOf(req), String(req.params.id), (req.body ?? {}) as Row);
+    if (user === undefined) res.status(404).json({ error: 'no such user' });
+    else res.json(user);
+  });
+  app.get('/courses', dpa.purpose('provide'), list(stores.courses));
+  app.post('/courses', dpa.purpose('provide'), create(stores.courses));
+  app.post('/enrollments', dpa.purpose('provide'), create(stores.enrollments));
+  app.post('/courses/:id/feedback', dpa.purpose('improve'), create(stores.feedback));
+  app.post('/notes', dpa.purpose('provide'), create(stores.notes));
+  app.post('/certificates', dpa.purpose('provide'), create(stores.certificates));
+  app.post('/absences', dpa.purpose('provide'), create(stores.absences));
+  app.post('/support/chats', dpa.purpose('support'), create(stores.chats));
+  app.get('/support/chats', dpa.purpose('support'), list(stores.chats));
+  // A route that forgot its purpose: strict mode refuses writes to it.
+  app.post('/imports', create(stores.enrollments));
+  return { app, guard, dpa };
 }

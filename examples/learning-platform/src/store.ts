@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+
+/** Embedded storage for the example: one in-memory collection per record type, per tenant. */
+export class MemoryStore<T extends object> {
+  readonly #rows = new Map<string, T & { id: string; tenant: string }>();
+
+  insert(tenant: string, row: T): T & { id: string; tenant: string } {
+    const stored = { ...row, id: randomUUID(), tenant };
+    this.#rows.set(stored.id, stored);
+    return stored;
+  }
+
+  get(tenant: string, id: string): (T & { id: string; tenant: string }) | undefined {
+    const row = this.#rows.get(id);
+    return row?.tenant === tenant ? row : undefined;
+  }
+
+  list(tenant: string): (T & { id: string; tenant: string })[] {
+    return [...this.#rows.values()].filter((row) => row.tenant === tenant);
+  }
+
+  update(
+    tenant: string,
+    id: string,
+    patch: Partial<T>,
+  ): (T & { id: string; tenant: string }) | undefined {
+    const row = this.get(tenant, id);
+    if (row === undefined) return undefined;
+    const updated = { ...row, ...patch, id: row.id, tenant: row.tenant };
+    this.#rows.set(id, updated);
+    return updated;
+  }
+}

@@ -1,0 +1,5 @@
+export { dpaGuard } from './middleware.js';
+export type { DpaGuardMiddleware } from './middleware.js';
+export type { DpaGuardOptions } from './options.js';
+export { problem, sendProblem, PROBLEM_BASE } from './problem.js';
+export type { Problem } from './problem.js';

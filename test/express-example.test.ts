@@ -1,0 +1,335 @@
+import { gzipSync } from 'node:zlib';
+import { InMemoryBreachSink, type Decision } from '@dpa-guard/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../examples/learning-platform/src/app.js';
+import { listen, logCapture } from './support/http.js';
+import { installTestTelemetry } from './support/otel.js';
+
+// Values that must never show up in a log line, a span or a response.
+const SECRET_BSN = '111222333';
+const SECRET_HEALTH = 'chemokuur';
+
+/** The parts of an answer the tests read: a problem+json body or a created record. */
+interface Body {
+  code?: string;
+  status?: number;
+  policyVersion?: string;
+  findings?: { category: string; path: string }[];
+  id?: string;
+}
+type Post = (
+  path: string,
+  body: unknown,
+  headers?: Record<string, string>,
+) => Promise<{ status: number; type: string; body: Body; text: string }>;
+
+function client(url: string): Post {
+  return async (path, body, headers = {}) => {
+    const res = await fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-tenant-id': 'bouwbedrijf-jansen',
+        ...headers,
+      },
+      body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: Body = {};
+    try {
+      parsed = JSON.parse(text) as Body;
+    } catch {
+      // not JSON: the tests that care check `text` or `type`
+    }
+    return { status: res.status, type: res.headers.get('content-type') ?? '', body: parsed, text };
+  };
+}
+
+describe('the example platform with the guard (enforce)', () => {
+  const telemetry = installTestTelemetry();
+  const logs = logCapture();
+  const decisions: Decision[] = [];
+  const responses: string[] = [];
+  let server: Awaited<ReturnType<typeof listen>>;
+  let post: Post;
+
+  beforeAll(async () => {
+    const { app } = createApp({
+      middleware: { logger: logs.logger, onDecision: (d) => decisions.push(d) },
+      // The span a platform's HTTP instrumentation would open, first in the chain.
+      before: [telemetry.requestSpan],
+    });
+    server = await listen(app);
+    const raw = client(server.url);
+    post = async (...args) => {
+      const r = await raw(...args);
+      responses.push(r.text);
+      return r;
+    };
+  });
+  afterAll(async () => {
+    await server.close();
+    telemetry.uninstall();
+  });
+
+  it('lets clean writes through', async () => {
+    expect(
+      (
+        await post('/enrollments', {
+          courseCode: 'VCA-B',
+          participant: 'Sanne de Vries',
+          remark: 'Graag het certificaat naar de werkgever.',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await post('/courses/vca-b/feedback', {
+          rating: 4,
+          comment: 'Duidelijke uitleg over valbeveiliging.',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await post('/courses', {
+          title: 'Hittestress',
+          lesson: { body: 'Herken de symptomen van hittestress: hoofdpijn en duizeligheid.' },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await post('/notes', 'Cursist was op tijd en deed goed mee.', {
+          'content-type': 'text/plain',
+        })
+      ).status,
+    ).toBe(201);
+  });
+
+  it.each([
+    [
+      'bsn',
+      '/enrollments',
+      { participant: 'Kees', remark: `BSN ${SECRET_BSN} ontbreekt nog` },
+      '/remark',
+    ],
+    [
+      'health',
+      '/courses/vca-b/feedback',
+      { comment: `Ik mis de praktijkdag want ik zit midden in mijn ${SECRET_HEALTH}.` },
+      '/comment',
+    ],
+    [
+      'religion',
+      '/notes',
+      { note: 'Cursist is moslim en vast tijdens de ramadan, graag geen lunch plannen.' },
+      '/note',
+    ],
+    ['criminal', '/notes', { note: 'Hij heeft een strafblad voor diefstal.' }, '/note'],
+    [
+      'sexual_orientation',
+      '/courses/vca-b/feedback',
+      { comment: 'Als homo vond ik de grappen van de docent niet oké.' },
+      '/comment',
+    ],
+    [
+      'ethnicity',
+      '/users',
+      { name: 'A. Yilmaz', profile: { etnischeAfkomst: 'Turks-Koerdisch' } },
+      '/profile/etnischeAfkomst',
+    ],
+    [
+      'political',
+      '/support/chats',
+      { messages: ['Ik ben lid van de SP en wil korting.'] },
+      '/messages/0',
+    ],
+    [
+      'trade_union',
+      '/support/chats',
+      { text: 'Ik ben vakbondslid bij de FNV, kan de bond de cursus betalen?' },
+      '/text',
+    ],
+    [
+      'genetic',
+      '/notes',
+      { note: 'Uit een DNA-test bleek dat zij draagster is van een erfelijke aandoening.' },
+      '/note',
+    ],
+    [
+      'biometric',
+      '/users',
+      {
+        name: 'B',
+        checkIn: { fingerprintTemplate: 'Rk1SACAyMAAAAAFiAAABQAHgAMUAxQEAAAAoQ0CEAEGgXQ' },
+      },
+      '/checkIn/fingerprintTemplate',
+    ],
+  ])(
+    'blocks %s with 422 problem+json and the right pointer',
+    async (category, path, body, pointer) => {
+      const r = await post(path, body);
+      expect(r.status).toBe(422);
+      expect(r.type).toContain('application/problem+json');
+      expect(r.body).toMatchObject({
+        status: 422,
+        code: 'DPA_ERR_BLOCKED',
+        title: expect.any(String),
+        type: expect.any(String),
+        detail: expect.any(String),
+      });
+      expect(r.body.policyVersion).toBe('2026.11.1+bouwbedrijf-jansen.3');
+      expect(r.body.findings).toContainEqual({ category, path: pointer });
+    },
+  );
+
+  it('refuses a write to a route without a purpose (strict)', async () => {
+    const r = await post('/imports', { rows: [] });
+    expect(r.status).toBe(403);
+    expect(r.body.code).toBe('DPA_ERR_PURPOSE_MISSING');
+  });
+
+  it('answers malformed JSON with a problem+json 400, not an HTML page', async () => {
+    const r = await post('/enrollments', `{"remark": "BSN ${SECRET_BSN}",`);
+    expect(r.status).toBe(400);
+    expect(r.type).toContain('application/problem+json');
+    expect(r.body.code).toBe('DPA_ERR_MALFORMED_BODY');
+  });
+
+  it('refuses what it cannot inspect: too deep, too large, multipart, compressed', async () => {
+    const deep = `${'['.repeat(5000)}"x"${']'.repeat(5000)}`;
+    expect((await post('/enrollments', deep)).body.code).toBe('DPA_ERR_UNINSPECTABLE');
+    const large = await post('/enrollments', { remark: 'x'.repeat(2 * 1024 * 1024) });
+    expect([large.status, large.body.code]).toEqual([413, 'DPA_ERR_BODY_TOO_LARGE']);
+    const multipart = await post('/enrollments', '--b\r\n\r\nx\r\n--b--', {
+      'content-type': 'multipart/form-data; boundary=b',
+    });
+    expect([multipart.status, multipart.body.code]).toEqual([415, 'DPA_ERR_UNSUPPORTED_BODY']);
+    const gz = await post(
+      '/enrollments',
+      gzipSync(JSON.stringify({ remark: `BSN ${SECRET_BSN}` })),
+      { 'content-encoding': 'gzip' },
+    );
+    expect([gz.status, gz.body.code]).toEqual([415, 'DPA_ERR_UNSUPPORTED_BODY']);
+  });
+
+  it('is safe with prototype keys', async () => {
+    const r = await post(
+      '/enrollments',
+      `{"__proto__": {"remark": "BSN ${SECRET_BSN}"}, "constructor": {"prototype": {"x": 1}}}`,
+    );
+    expect(r.status).toBe(422);
+    expect(r.body.findings).toContainEqual({ category: 'bsn', path: '/__proto__/remark' });
+    expect(({} as Record<string, unknown>).remark).toBeUndefined();
+  });
+
+  describe('tenant exceptions (clause 3.2)', () => {
+    const absence = { learner: 'Kees Jansen', reason: 'ziek gemeld met rugklachten' };
+
+    it('lets the tenant with a written exception through, on its field and route, and records the agreement', async () => {
+      decisions.length = 0;
+      expect((await post('/absences', absence)).status).toBe(201);
+      expect(decisions.at(-1)?.exceptions).toEqual([
+        {
+          category: 'health',
+          path: '/reason',
+          agreement: 'VO-2026-014 (verzuimregistratie, getekend 2026-10-01)',
+          expires: '2099-12-31',
+        },
+      ]);
+    });
+
+    it('does not let another tenant, another field or another route through', async () => {
+      expect(
+        (await post('/absences', absence, { 'x-tenant-id': 'uitzendbureau-flex' })).status,
+      ).toBe(422);
+      expect((await post('/absences', { learner: 'K', remark: absence.reason })).status).toBe(422);
+      expect((await post('/notes', { reason: absence.reason })).status).toBe(422);
+    });
+  });
+
+  it('puts the evidence in spans, metrics and logs, never the values', async () => {
+    const spans = telemetry.exporter.getFinishedSpans();
+    const blocked = spans.find(
+      (s) =>
+        s.attributes['dpa.decision'] === 'block' &&
+        (s.attributes['dpa.categories'] as string[]).includes('bsn'),
+    );
+    expect(blocked?.attributes).toMatchObject({
+      'dpa.purpose': 'provide',
+      'dpa.tenant': 'bouwbedrijf-jansen',
+      'dpa.policy.version': '2026.11.1+bouwbedrijf-jansen.3',
+    });
+    const passed = spans.find((s) => s.attributes['dpa.decision'] === 'pass');
+    expect(passed?.attributes['dpa.categories']).toEqual([]);
+    const points = await telemetry.metricPoints('dpa.decisions');
+    expect(points.some((p) => p.attributes['dpa.decision'] === 'block' && p.value >= 10)).toBe(
+      true,
+    );
+    const lines = logs.parsed();
+    expect(lines.some((l) => (l.dpa as { decision: string }).decision === 'block')).toBe(true);
+    const everything = [
+      JSON.stringify(
+        spans.map((s) => ({ name: s.name, attributes: s.attributes, events: s.events })),
+      ),
+      logs.lines.join('\n'),
+      responses.join('\n'),
+    ].join('\n');
+    for (const secret of [
+      SECRET_BSN,
+      SECRET_HEALTH,
+      '111.222.333',
+      'strafblad',
+      'moslim',
+      'vakbondslid',
+      'Turks-Koerdisch',
+      'Rk1SACAyMAAA',
+    ]) {
+      expect(everything).not.toContain(secret);
+    }
+  });
+});
+
+describe('the example platform in monitor mode', () => {
+  it('lets a forbidden write through, records it, and reports a leak when it goes out again', async () => {
+    const sink = new InMemoryBreachSink();
+    const decisions: Decision[] = [];
+    const logs = logCapture();
+    const { app } = createApp({
+      guard: {
+        policy: [{ name: 'monitor.json', document: { version: 'monitor-1', mode: 'monitor' } }],
+        breachSink: sink,
+      },
+      middleware: { logger: logs.logger, onDecision: (d) => decisions.push(d) },
+    });
+    const server = await listen(app);
+    try {
+      const post = client(server.url);
+      const created = await post('/users', { name: 'Kees', bsn: SECRET_BSN });
+      expect(created.status).toBe(201);
+      expect(decisions.at(-1)).toMatchObject({
+        outcome: 'monitor',
+        blocked: false,
+        findings: [{ category: 'bsn', path: '/bsn' }],
+      });
+      const read = await fetch(`${server.url}/users/${String(created.body.id)}`, {
+        headers: { 'x-tenant-id': 'bouwbedrijf-jansen' },
+      });
+      expect(read.status).toBe(200);
+      await read.text();
+      expect(sink.reports).toEqual([
+        expect.objectContaining({
+          kind: 'leak-in-response',
+          tenants: ['bouwbedrijf-jansen'],
+          categories: ['bsn'],
+          paths: ['/bsn'],
+          route: 'GET /users/:id',
+        }),
+      ]);
+      expect(JSON.stringify(sink.reports) + logs.lines.join('')).not.toContain(SECRET_BSN);
+    } finally {
+      await server.close();
+    }
+  });
+});
