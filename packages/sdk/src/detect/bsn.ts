@@ -52,8 +52,11 @@ export class BsnDetector {
   readonly #suppressors: TermMatcher<true>;
   readonly #isBsnKey: (key: string) => boolean;
   readonly #isSuppressingKey: (key: string) => boolean;
+  /** The identifying keywords, in the lexicon syntax (for the prefilter). */
+  readonly keywordList: readonly string[];
 
   constructor(data: BsnData = readDataFile<BsnData>('bsn.json')) {
+    this.keywordList = data.keywords;
     this.#keywords = compileTerms(data.keywords.map((term) => ({ term, payload: true as const })));
     this.#suppressors = compileTerms(
       data.suppressors.map((term) => ({ term, payload: true as const })),

@@ -29,15 +29,26 @@ export function compileKeyPatterns(patterns: readonly string[]): (key: string) =
     else if (trail) prefixes.push(core);
     else exact.add(core);
   }
-  return (key) => {
-    const name = squashKey(key);
-    if (name === '') return false;
+  const test = (name: string): boolean => {
     if (exact.has(name)) return true;
     for (const p of prefixes) if (name.startsWith(p)) return true;
     for (const s of suffixes) if (name.endsWith(s)) return true;
     for (const i of infixes) if (name.includes(i)) return true;
     return false;
   };
+  // Names carry prefixes ("q3_herkomst", "hrEthnicity", "user.bsn"): the name from each
+  // word on is tried too, so "herkomst*" finds "q3_herkomst".
+  return (key) => keyTails(key).some(test);
+}
+
+/** The squashed name from each of its words on: "q3_herkomst" → "qherkomst", "herkomst". */
+function keyTails(key: string): string[] {
+  const words = key
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .split(/[^A-Za-z\u00C0-\u024F]+/)
+    .map(squashKey)
+    .filter((w) => w !== '');
+  return words.map((_, i) => words.slice(i).join(''));
 }
 
 /** A field name as key patterns see it: lower case, letters only, diacritics removed. */

@@ -1,8 +1,9 @@
 import type { Category, DetectionSettings } from '../policy/types.js';
 import { BsnDetector, type KeyContext } from './bsn.js';
 import { compileKeyPatterns, readDataFile } from './data.js';
-import type { SpecialCategory } from './lexicon.js';
+import { lexicons, type SpecialCategory } from './lexicon.js';
 import { normalise } from './normalise.js';
+import { Prefilter } from './prefilter.js';
 import { compilePointerPattern, type PointerPattern } from './patterns.js';
 import { SpecialCategoryDetector, type FieldHints } from './special.js';
 import { Walk, type IncompleteReason, type Visit } from './walk.js';
@@ -33,6 +34,10 @@ interface CompiledRule {
 /** What a field name says, computed once per distinct name. */
 interface KeyFacts {
   categories: SpecialCategory[];
+  /** Categories whose weak terms count inside this field: its own and context ones. */
+  contextCategories: SpecialCategory[];
+  /** The name says personal number ("bsn"): an eight-digit value counts without a keyword. */
+  bsn: boolean;
   courseContent: boolean;
 }
 
@@ -48,14 +53,22 @@ const HAS_DIGIT = /\d/;
 const KEY_CACHE_LIMIT = 10_000;
 
 let shared:
-  | { bsn: BsnDetector; special: SpecialCategoryDetector; isCourseKey: (key: string) => boolean }
+  | {
+      bsn: BsnDetector;
+      special: SpecialCategoryDetector;
+      prefilter: Prefilter;
+      isCourseKey: (key: string) => boolean;
+    }
   | undefined;
 
 /** The detectors and their word lists are compiled once per process and shared. */
 function detectors() {
-  shared ??= {
-    bsn: new BsnDetector(),
+  if (shared !== undefined) return shared;
+  const bsn = new BsnDetector();
+  shared = {
+    bsn,
     special: new SpecialCategoryDetector(),
+    prefilter: new Prefilter([...lexicons().termList, ...bsn.keywordList]),
     isCourseKey: compileKeyPatterns(
       readDataFile<{ courseContent: string[] }>('fields.json').courseContent,
     ),
@@ -83,7 +96,7 @@ export class DetectionEngine {
   }
 
   detect(value: unknown): Detection {
-    const { bsn, special } = detectors();
+    const { bsn, special, prefilter } = detectors();
     const walk = new Walk();
     const found = new Map<string, Finding>();
     const maskedKeys = new Set<number>();
@@ -140,8 +153,8 @@ export class DetectionEngine {
       enter: (visit, parentNode) => {
         const parentInherited = inheritedOf(parentNode);
         const facts = visit.ownKey === undefined ? undefined : this.#factsOf(visit.ownKey);
-        if (facts !== undefined && facts.categories.length > 0) {
-          inherited.set(visit.node, new Set([...parentInherited, ...facts.categories]));
+        if (facts !== undefined && facts.contextCategories.length > 0) {
+          inherited.set(visit.node, new Set([...parentInherited, ...facts.contextCategories]));
         } else if (parentInherited.size > 0) {
           inherited.set(visit.node, parentInherited);
         }
@@ -152,6 +165,13 @@ export class DetectionEngine {
         return state.never.size < 10 || state.always.size > 0;
       },
       string: (raw, visit, isKey) => {
+        // The fast path: most strings hold no term and no number, and only a value in a
+        // field named for a category ("vakbond": "ja") can then still be a finding.
+        if (!prefilter.mayHold(raw)) {
+          if (isKey || visit.ownKey === undefined) return;
+          const facts = this.#factsOf(visit.ownKey);
+          if (facts.categories.length === 0 && !facts.bsn) return;
+        }
         const state = stateOf(visit.node);
         const text = normalise(raw).text;
         if (!state.never.has('bsn') && HAS_DIGIT.test(text)) {
@@ -195,8 +215,14 @@ export class DetectionEngine {
   #factsOf(key: string): KeyFacts {
     let facts = this.#keyFacts.get(key);
     if (facts === undefined) {
-      const { special, isCourseKey } = detectors();
-      facts = { categories: special.categoriesOfKey(key), courseContent: isCourseKey(key) };
+      const { bsn, special, isCourseKey } = detectors();
+      const categories = special.categoriesOfKey(key);
+      facts = {
+        categories,
+        contextCategories: [...new Set([...categories, ...special.contextCategoriesOfKey(key)])],
+        bsn: bsn.isBsnKey(key),
+        courseContent: isCourseKey(key),
+      };
       if (this.#keyFacts.size >= KEY_CACHE_LIMIT) this.#keyFacts.clear();
       this.#keyFacts.set(key, facts);
     }

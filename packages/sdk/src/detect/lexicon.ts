@@ -21,6 +21,8 @@ interface LexiconFile {
   strong: string[];
   weak: string[];
   keys: string[];
+  /** Field names around a value that make a weak term count, without being data themselves. */
+  contextKeys: string[];
 }
 
 interface ContextFile {
@@ -43,6 +45,10 @@ export interface CompiledLexicons {
   context: TermMatcher<ContextKind>;
   /** Per category, whether a field name alone says its value is of that category. */
   keyCategory: Map<SpecialCategory, (key: string) => boolean>;
+  /** Per category, whether a field name makes a context for it ("absence" for health). */
+  contextKeyCategory: Map<SpecialCategory, (key: string) => boolean>;
+  /** Every category term, in the lexicon syntax (for the prefilter). */
+  termList: readonly string[];
 }
 
 let compiled: CompiledLexicons | undefined;
@@ -52,16 +58,24 @@ export function lexicons(): CompiledLexicons {
   if (compiled !== undefined) return compiled;
   const terms: { term: string; payload: TermPayload }[] = [];
   const keyCategory = new Map<SpecialCategory, (key: string) => boolean>();
+  const contextKeyCategory = new Map<SpecialCategory, (key: string) => boolean>();
   for (const category of SPECIAL_CATEGORIES) {
     const file = readDataFile<LexiconFile>(`lexicon/${category}.json`);
     for (const term of file.strong) terms.push({ term, payload: { category, strength: 'strong' } });
     for (const term of file.weak) terms.push({ term, payload: { category, strength: 'weak' } });
     keyCategory.set(category, compileKeyPatterns(file.keys));
+    contextKeyCategory.set(category, compileKeyPatterns(file.contextKeys));
   }
   const context = readDataFile<ContextFile>('lexicon/context.json');
   const contextTerms = (['subject', 'generic', 'negation', 'family'] as const).flatMap((kind) =>
     context[kind].map((term) => ({ term, payload: kind })),
   );
-  compiled = { terms: compileTerms(terms), context: compileTerms(contextTerms), keyCategory };
+  compiled = {
+    terms: compileTerms(terms),
+    context: compileTerms(contextTerms),
+    keyCategory,
+    contextKeyCategory,
+    termList: terms.map((t) => t.term),
+  };
   return compiled;
 }

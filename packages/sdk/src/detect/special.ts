@@ -60,10 +60,14 @@ export class SpecialCategoryDetector {
 
   /** Categories that a field name alone names; cached by the caller per key. */
   categoriesOfKey(key: string): SpecialCategory[] {
-    const out: SpecialCategory[] = [];
-    for (const category of SPECIAL_CATEGORIES)
-      if (this.#lexicons.keyCategory.get(category)?.(key)) out.push(category);
-    return out;
+    return SPECIAL_CATEGORIES.filter((c) => this.#lexicons.keyCategory.get(c)?.(key) === true);
+  }
+
+  /** Categories a field name makes a context for, without naming them ("absence"). */
+  contextCategoriesOfKey(key: string): SpecialCategory[] {
+    return SPECIAL_CATEGORIES.filter(
+      (c) => this.#lexicons.contextKeyCategory.get(c)?.(key) === true,
+    );
   }
 
   inText(text: string, hints: FieldHints): SpecialFinding[] {
