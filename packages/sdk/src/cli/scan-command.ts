@@ -13,7 +13,8 @@ Reads JSON Lines (each line one JSON value) from FILE, or from standard input, a
 one JSON line per input line with the decision:
   {"blocked":true,"findings":[{"category":"bsn","path":"/notes","confidence":0.97,"rule":"bsn.keyword"}]}
 A line that is not JSON gets {"error":"…"} and the scan goes on. Findings never contain
-the matched text. On a terminal, a progress bar and a summary go to standard error.
+the matched text. A summary goes to standard error, and for a large FILE on a terminal
+a progress bar.
 
 Options:
   --policy FILE   a policy or tenant agreement file (repeatable; default: built-in policy)
@@ -91,11 +92,10 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<E
   }
   bar?.update(total, { lines: summary.lines });
   bar?.stop();
-  if (io.stderr.isTTY === true) {
-    io.stderr.write(
-      `scanned ${summary.lines} line(s): ${summary.blocked} blocked, ${summary.errors} not JSON\n`,
-    );
-  }
+  // The summary goes to standard error, so standard output stays clean JSON Lines.
+  io.stderr.write(
+    `dpa-guard scan: ${summary.lines} line(s), ${summary.blocked} blocked, ${summary.errors} not JSON\n`,
+  );
   guard.close();
   return summary.blocked > 0 ? EXIT.failed : EXIT.ok;
 }

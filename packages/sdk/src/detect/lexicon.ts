@@ -27,6 +27,8 @@ interface LexiconFile {
 
 interface ContextFile {
   subject: string[];
+  role: string[];
+  statement: string[];
   generic: string[];
   negation: string[];
   family: string[];
@@ -37,7 +39,7 @@ export interface TermPayload {
   category: SpecialCategory;
   strength: Strength;
 }
-export type ContextKind = 'subject' | 'generic' | 'negation' | 'family';
+export type ContextKind = 'subject' | 'role' | 'statement' | 'generic' | 'negation' | 'family';
 
 /** Every word list compiled once: the category terms in one matcher, context in another. */
 export interface CompiledLexicons {
@@ -67,9 +69,9 @@ export function lexicons(): CompiledLexicons {
     contextKeyCategory.set(category, compileKeyPatterns(file.contextKeys));
   }
   const context = readDataFile<ContextFile>('lexicon/context.json');
-  const contextTerms = (['subject', 'generic', 'negation', 'family'] as const).flatMap((kind) =>
-    context[kind].map((term) => ({ term, payload: kind })),
-  );
+  const contextTerms = (
+    ['subject', 'role', 'statement', 'generic', 'negation', 'family'] as const
+  ).flatMap((kind) => context[kind].map((term) => ({ term, payload: kind })));
   compiled = {
     terms: compileTerms(terms),
     context: compileTerms(contextTerms),

@@ -127,6 +127,9 @@ export class SpecialCategoryDetector {
     const { category, strength } = hit.payload;
     const [from, to] = sentenceAround(text, hit.start, hit.end);
     let subject = false;
+    let role = false;
+    let roleEnd = -1;
+    let stated = false;
     let generic = false;
     let negated = false;
     this.#lexicons.context.scan(
@@ -137,6 +140,14 @@ export class SpecialCategoryDetector {
           case 'subject':
           case 'family':
             subject = true;
+            break;
+          case 'role':
+            role = true;
+            roleEnd = c.end;
+            break;
+          case 'statement':
+            // Context hits come in text order, so a role right before this verb is known.
+            if (roleEnd >= 0 && c.start - roleEnd <= 2) stated = true;
             break;
           case 'generic':
             generic = true;
@@ -149,6 +160,9 @@ export class SpecialCategoryDetector {
       from,
       to,
     );
+    // "Een collega met een hartaanval" in a lesson is hypothetical: a role names a person
+    // only outside general text; a pronoun or a title always does.
+    if ((role && !generic) || stated) subject = true;
     const always = hints.alwaysInspect.has(category);
     let confidence = BASE[strength];
     const reasons: string[] = [strength === 'strong' ? 'term' : 'weak-term'];

@@ -1,0 +1,86 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCapture } from './cli-harness.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'dpa-scan-'));
+const BSN = '111222333';
+
+const lines = [
+  JSON.stringify({ notes: `Mijn BSN is ${BSN}` }),
+  '{"broken": ',
+  JSON.stringify({ remark: 'Prima cursus, goede uitleg.' }),
+  JSON.stringify('Cursist is moslim en vast tijdens de ramadan.'),
+  '',
+].join('\n');
+
+describe('dpa-guard scan', () => {
+  it('reads JSON Lines from stdin and answers one line per line, going on after bad JSON', async () => {
+    const { code, stdout, stderr } = await runCapture(['scan'], { stdin: lines, cwd: dir });
+    const out = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(out).toHaveLength(4);
+    expect(out[0]).toEqual({
+      blocked: true,
+      findings: [{ category: 'bsn', path: '/notes', confidence: 0.97, rule: 'bsn.keyword' }],
+    });
+    expect(out[1]).toEqual({ error: expect.stringMatching(/^not valid JSON/) });
+    expect(out[2]).toEqual({ blocked: false, findings: [] });
+    expect(out[3]).toMatchObject({ blocked: true, findings: [{ category: 'religion', path: '' }] });
+    expect(code).toBe(1);
+    expect(stderr).toContain('4 line(s), 2 blocked, 1 not JSON');
+    expect(stdout + stderr).not.toContain(BSN);
+    expect(stdout + stderr).not.toContain('moslim');
+  });
+
+  it('scans a file, exits 0 when nothing is blocked, and 2 when the file is unreadable', async () => {
+    writeFileSync(
+      join(dir, 'clean.jsonl'),
+      `${JSON.stringify({ a: 'hallo' })}\n${JSON.stringify([1, 2])}\n`,
+    );
+    const clean = await runCapture(['scan', 'clean.jsonl'], { cwd: dir });
+    expect([clean.code, clean.stdout]).toEqual([
+      0,
+      '{"blocked":false,"findings":[]}\n{"blocked":false,"findings":[]}\n',
+    ]);
+    const missing = await runCapture(['scan', 'nope.jsonl'], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('cannot read nope.jsonl');
+  });
+
+  it('applies a tenant agreement from --policy for --tenant and --route', async () => {
+    writeFileSync(
+      join(dir, 'policy.json'),
+      JSON.stringify({
+        version: '1',
+        tenants: {
+          acme: {
+            name: 'Acme',
+            exceptions: [
+              { category: 'health', fields: ['/reason'], agreement: 'VO-1', expires: '2099-01-01' },
+            ],
+          },
+        },
+      }),
+    );
+    const body = `${JSON.stringify({ reason: 'ik ben ziek gemeld' })}\n`;
+    const without = await runCapture(['scan'], { stdin: body, cwd: dir });
+    const withTenant = await runCapture(['scan', '--policy', 'policy.json', '--tenant', 'acme'], {
+      stdin: body,
+      cwd: dir,
+    });
+    expect(JSON.parse(without.stdout)).toMatchObject({ blocked: true });
+    expect(JSON.parse(withTenant.stdout)).toMatchObject({ blocked: false });
+    expect(withTenant.code).toBe(0);
+  });
+
+  it('explains itself with --help and refuses two files', async () => {
+    expect((await runCapture(['scan', '--help'], { cwd: dir })).stdout).toContain(
+      'Usage: dpa-guard scan',
+    );
+    expect((await runCapture(['scan', 'a', 'b'], { cwd: dir })).code).toBe(2);
+  });
+});

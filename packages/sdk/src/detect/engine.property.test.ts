@@ -1,0 +1,159 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createGuard } from '../guard.js';
+import { lexicons } from './lexicon.js';
+import { normalise } from './normalise.js';
+import { Prefilter } from './prefilter.js';
+
+const guard = createGuard();
+
+// JSON values with the awkward parts of real bodies: prototype keys, odd Unicode, digits.
+const awkwardKey = fc.oneof(
+  fc.string(),
+  fc.constantFrom('__proto__', 'constructor', 'prototype', 'bsn', 'medisch', '~1/', ''),
+);
+const awkwardString = fc.oneof(
+  fc.string({ unit: 'grapheme' }),
+  fc.string({ unit: 'binary' }),
+  fc.constantFrom('111 222 333', '１１１２２２３３３', '111\u200b222\u200b333', 'ziek\u00adgemeld'),
+);
+const json = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    awkwardString,
+    fc.double(),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie('value'), { maxLength: 5 }),
+    fc.dictionary(awkwardKey, tie('value'), { maxKeys: 5 }),
+  ),
+})).value;
+
+describe('guard.inspect on arbitrary input', () => {
+  it('never throws and always answers with a decision', () => {
+    fc.assert(
+      fc.property(json, (value) => {
+        const decision = guard.inspect(value);
+        expect(typeof decision.blocked).toBe('boolean');
+        for (const f of decision.findings)
+          expect(f.path === '' || f.path.startsWith('/')).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never returns a detected value: findings carry category, pointer, confidence, rule only', () => {
+    const bsns = fc
+      .array(fc.integer({ min: 0, max: 9 }), { minLength: 8, maxLength: 8 })
+      .map((d) => {
+        // Complete eight digits to a number that passes the elfproef.
+        const sum = d.reduce((s, x, i) => s + x * (9 - i), 0);
+        const last = sum % 11;
+        return last === 10 ? undefined : `${d.join('')}${last}`;
+      })
+      .filter((n): n is string => n !== undefined && n !== '000000000');
+    fc.assert(
+      fc.property(bsns, fc.constantFrom('bsn', 'BSN-nummer', 'sofinummer'), (bsn, keyword) => {
+        const body = { [bsn]: 1, note: `Mijn ${keyword} is ${bsn} en ik heb diabetes.` };
+        const decision = guard.inspect(body);
+        expect(decision.findings.map((f) => f.category)).toContain('bsn');
+        const out = JSON.stringify(decision);
+        expect(out).not.toContain(bsn);
+        expect(out).not.toContain('diabetes');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('is safe with prototype keys and does not touch Object.prototype', () => {
+    const body = JSON.parse(
+      '{"__proto__":{"bsn":"111222333"},"constructor":{"prototype":{"x":1}}}',
+    ) as unknown;
+    const decision = guard.inspect(body);
+    expect(decision.findings.map((f) => f.path)).toEqual(['/__proto__/bsn']);
+    expect(({} as Record<string, unknown>).bsn).toBeUndefined();
+  });
+
+  it('answers "could not inspect" past a limit instead of crashing', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const decision = guard.inspect(deep);
+    expect(decision).toMatchObject({
+      outcome: 'uninspectable',
+      blocked: true,
+      incomplete: 'max-depth',
+    });
+  });
+});
+
+describe('the prefilter never hides a finding', () => {
+  const { terms, termList } = lexicons();
+  const prefilter = new Prefilter(termList);
+
+  it('says "maybe" for every string the full term scan finds something in', () => {
+    const words = fc.constantFrom(
+      ...termList.map((t) => t.replaceAll('*', '')),
+      'de',
+      'cursist',
+      'Hij',
+      'BHV-module',
+      'rug',
+      'nek',
+      'was',
+      '123',
+    );
+    const separators = fc.constantFrom(' ', ', ', '-', '. ', '\n', '/');
+    const texts = fc
+      .array(fc.tuple(words, separators), { minLength: 1, maxLength: 8 })
+      .map((parts) => parts.map(([w, s]) => w + s).join(''))
+      .map((t) => (t.length % 2 === 0 ? t.toUpperCase() : t));
+    fc.assert(
+      fc.property(texts, (text) => {
+        if (terms.has(normalise(text).text)) expect(prefilter.mayHold(text)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('says "maybe" for nine-digit runs in any layout and for non-ASCII text', () => {
+    for (const text of ['123456789', '123.456.789', '1234 56 789', '12-34-56-789', 'ｂｓｎ', 'é'])
+      expect(prefilter.mayHold(text)).toBe(true);
+    for (const text of ['2025-03-17', '2025-03-18T09:30:00Z', 'Goede dag gehad.', ''])
+      expect(prefilter.mayHold(text)).toBe(false);
+  });
+});
+
+describe('ReDoS: adversarial megabyte strings finish quickly', () => {
+  const MB = 1024 * 1024;
+  const adversarial = [
+    '1 '.repeat(MB / 2),
+    '1.'.repeat(MB / 2),
+    '9'.repeat(MB),
+    'a'.repeat(MB),
+    'ziek'.repeat(MB / 4),
+    'bsn '.repeat(MB / 4),
+    'ik '.repeat(MB / 3),
+    '-'.repeat(MB),
+    `${'x'.repeat(MB - 10)}111222333`,
+    '\u200b'.repeat(MB),
+    'é'.repeat(MB),
+  ];
+  it.each(adversarial.map((s, i) => [i, s] as const))(
+    'case %i',
+    (_i, text) => {
+      const guard = createGuard({
+        policy: [
+          {
+            name: 'big.json',
+            document: { version: 'big', detection: { limits: { maxBodyBytes: 4 * MB } } },
+          },
+        ],
+      });
+      const decision = guard.inspect({ note: text });
+      expect(typeof decision.blocked).toBe('boolean');
+    },
+    // The bound is the test timeout: a catastrophic backtrack would take minutes.
+    10_000,
+  );
+});

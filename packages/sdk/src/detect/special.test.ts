@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { createGuard } from '../guard.js';
+import type { FieldRule } from '../policy/types.js';
+
+const guard = createGuard();
+const categoriesOf = (value: unknown) =>
+  guard
+    .inspect(value)
+    .findings.map((f) => `${f.category} ${f.path}`)
+    .sort();
+
+describe('special categories: statements about a person, not the topic', () => {
+  it.each([
+    ['ik ben ziek gemeld', 'health'],
+    ['Cursist zit in detentie en kan de praktijkdag niet bijwonen.', 'criminal'],
+    ['Mijn collega heeft last van rugklachten na de tilles.', 'health'],
+    ['Na mijn chemokuur wil ik de cursus graag afmaken.', 'health'],
+    ['Ze is zwanger en mag niet op de steiger.', 'health'],
+    ['I am a member of the trade union at our site.', 'trade_union'],
+    ['He was diagnosed with epilepsy last year.', 'health'],
+  ])('finds %j as %s', (text, category) => {
+    expect(categoriesOf({ note: text })).toEqual([`${category} /note`]);
+  });
+
+  it.each([
+    'Module BHV: reanimatie en AED-gebruik.',
+    'Herken de symptomen van hittestress en weet wat te doen.',
+    'In deze les leer je hoe je een collega met een hartaanval helpt.',
+    'Onze privacyverklaring noemt bijzondere persoonsgegevens zoals gezondheid en religie.',
+    'De vingerafdrukscanner bij de ingang is vervangen door een nieuw apparaat.',
+    'Asbest kan longkanker veroorzaken; draag een masker.',
+  ])('lets course content and policy text pass: %j', (text) => {
+    expect(categoriesOf({ description: text })).toEqual([]);
+  });
+
+  it('counts a term for less in a course-content field than in a remark', () => {
+    const text = 'Werknemer met diabetes: wat doe je bij een hypo?';
+    expect(categoriesOf({ lesson: { body: text } })).toEqual([]);
+  });
+
+  it('lets negation pull a term down', () => {
+    expect(categoriesOf({ note: 'Geen strafblad, VOG is afgegeven.' })).toEqual([]);
+  });
+
+  it('reads inflections and compounds through diacritics and case', () => {
+    expect(categoriesOf({ note: 'Hij heeft ZIEKMELDINGEN ingediend wegens nekklachten.' })).toEqual(
+      ['health /note'],
+    );
+    expect(
+      categoriesOf({ note: 'Zij is katholiek opgevoed en gaat elke week naar de kerk.' }),
+    ).toEqual(['religion /note']);
+  });
+
+  it('treats a field named for a category as that category, unless the answer is "none"', () => {
+    expect(categoriesOf({ profile: { vakbond: 'CNV' } })).toEqual(['trade_union /profile/vakbond']);
+    expect(categoriesOf({ profile: { q3_herkomst: 'Marokkaans' } })).toEqual([
+      'ethnicity /profile/q3_herkomst',
+    ]);
+    expect(categoriesOf({ profile: { vakbond: 'nee', religie: '' } })).toEqual([]);
+    expect(categoriesOf({ medical: { allergy: true } })).toEqual(['health /medical/allergy']);
+  });
+
+  it('gives a weak term weight in a field that gives it context', () => {
+    expect(categoriesOf({ absence: [{ reason: 'ziek' }] })).toEqual(['health /absence/0/reason']);
+    expect(categoriesOf({ course: [{ reason: 'ziek' }] })).toEqual([]);
+  });
+
+  it('reports each category once per value, with its rule and confidence', () => {
+    const [finding, ...rest] = guard.inspect({
+      note: 'Ik ben moslim en vast tijdens de ramadan; ik heb ook diabetes.',
+    }).findings;
+    expect(rest).toHaveLength(1);
+    expect(finding).toMatchObject({ path: '/note', rule: expect.stringMatching(/\./) });
+    expect(finding!.confidence).toBeGreaterThanOrEqual(0.5);
+  });
+});
+
+describe('policy field rules narrow and widen where categories are looked for', () => {
+  const withRules = (fields: FieldRule[]) =>
+    createGuard({
+      policy: [{ name: 'rules.json', document: { version: 'r1', detection: { fields } } }],
+    });
+
+  it('never-inspect skips a field (for the named categories only)', () => {
+    const guard = withRules([
+      { pointer: '/course/**', action: 'never-inspect', categories: ['health'] },
+    ]);
+    const body = {
+      course: { notes: 'Cursist heeft diabetes; zijn bsn is 111222333' },
+      note: 'Cursist heeft diabetes',
+    };
+    expect(
+      guard
+        .inspect(body)
+        .findings.map((f) => `${f.category} ${f.path}`)
+        .sort(),
+    ).toEqual(['bsn /course/notes', 'health /note']);
+  });
+
+  it('always-inspect finds a term even in course content', () => {
+    const body = { lesson: { body: 'Werknemer met diabetes: wat doe je bij een hypo?' } };
+    expect(createGuard().inspect(body).findings).toEqual([]);
+    const guard = withRules([{ pointer: '/lesson/*', action: 'always-inspect' }]);
+    expect(guard.inspect(body).findings.map((f) => f.category)).toEqual(['health']);
+  });
+});
