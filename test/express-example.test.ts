@@ -333,3 +333,46 @@ describe('the example platform in monitor mode', () => {
     }
   });
 });
+
+describe('tenant exceptions hold only between their dates', () => {
+  it('does not apply before "since" or after "expires", judged at the time of the write', async () => {
+    let now = new Date('2026-10-15T12:00:00Z');
+    const { app } = createApp({
+      guard: {
+        clock: () => now,
+        policy: [
+          { name: 'platform.json', document: { version: 'dates-1' } },
+          {
+            name: 'acme.json',
+            document: {
+              tenant: 'bouwbedrijf-jansen',
+              version: '1',
+              exceptions: [
+                {
+                  category: 'health',
+                  fields: ['/reason'],
+                  agreement: 'VO-2026-020',
+                  since: '2026-11-01',
+                  expires: '2026-12-31',
+                },
+              ],
+            },
+          },
+        ],
+      },
+      middleware: { logger: false },
+    });
+    const server = await listen(app);
+    try {
+      const post = client(server.url);
+      const absence = { learner: 'K', reason: 'ik ben ziek gemeld' };
+      expect((await post('/absences', absence)).status).toBe(422); // before since
+      now = new Date('2026-11-25T12:00:00Z');
+      expect((await post('/absences', absence)).status).toBe(201); // in force
+      now = new Date('2027-01-01T00:00:01Z');
+      expect((await post('/absences', absence)).status).toBe(422); // expired
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,97 @@
+// HTTP benchmark (issue 4): the same Express app with and without the guard, 2 KB JSON
+// writes over loopback, requests per second as a ratio measured in the same run. Each app
+// runs in its own child process so the load generator does not share its event loop.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { dpaGuard } from '@dpa-guard/express';
+import express, { type Request, type Response } from 'express';
+import { typicalWrite } from './bodies.js';
+
+type Variant = 'plain' | 'guarded';
+
+/** The app under test: one write route that stores nothing and answers 201. */
+function createBenchApp(variant: Variant) {
+  const app = express();
+  const created = (req: Request, res: Response) => {
+    res.status(201).json({ ok: true, fields: Object.keys((req.body ?? {}) as object).length });
+  };
+  if (variant === 'plain') {
+    app.use(express.json({ limit: '1mb' }));
+    app.post('/enrollments', created);
+  } else {
+    const dpa = dpaGuard({ logger: false, tenant: (req) => req.get('x-tenant-id') });
+    app.use(dpa);
+    app.post('/enrollments', dpa.purpose('provide'), created);
+  }
+  return app;
+}
+
+/** Child process entry: serve one variant on an ephemeral loopback port. */
+function serve(variant: Variant): void {
+  const server = createBenchApp(variant).listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    process.send?.({ port: typeof address === 'object' && address !== null ? address.port : 0 });
+  });
+}
+
+async function start(variant: Variant): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', variant], { stdio: 'inherit' });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m) => resolve((m as { port: number }).port));
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${String(code)}`)));
+  });
+  return { child, port };
+}
+
+async function load(port: number, seconds: number, body: string): Promise<number> {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/enrollments`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-tenant-id': 'bench' },
+    body,
+    connections: 64,
+    pipelining: 4,
+    duration: seconds,
+  });
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`bench run had ${result.non2xx} non-2xx answers and ${result.errors} errors`);
+  }
+  return result.requests.average;
+}
+
+/** Alternates the variants over several rounds and compares the medians. */
+export async function benchHttp({ quick = false } = {}): Promise<string> {
+  const body = typicalWrite();
+  const rounds = quick ? 2 : 3;
+  const seconds = quick ? 2 : 5;
+  const rps: Record<Variant, number[]> = { plain: [], guarded: [] };
+  for (let round = 0; round < rounds; round++) {
+    for (const variant of round % 2 === 0
+      ? (['plain', 'guarded'] as const)
+      : (['guarded', 'plain'] as const)) {
+      const { child, port } = await start(variant);
+      try {
+        await load(port, 1, body); // warm-up: JIT and connection pool
+        rps[variant].push(await load(port, seconds, body));
+      } finally {
+        child.kill();
+      }
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const plain = median(rps.plain);
+  const guarded = median(rps.guarded);
+  return [
+    `HTTP: POST of a ${Buffer.byteLength(body)}-byte JSON write to one Express 5 app, loopback, 64 connections x 4 pipelined, median of ${rounds} x ${seconds} s`,
+    '',
+    'app                      requests/s',
+    `express.json only       ${plain.toFixed(0).padStart(11)}`,
+    `dpaGuard (parse+inspect)${guarded.toFixed(0).padStart(11)}`,
+    `ratio (guarded/plain)   ${(guarded / plain).toFixed(2).padStart(11)}`,
+  ].join('\n');
+}
+
+const serveAt = process.argv.indexOf('--serve');
+if (serveAt >= 0) serve(process.argv[serveAt + 1] === 'guarded' ? 'guarded' : 'plain');
