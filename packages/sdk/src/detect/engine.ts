@@ -38,6 +38,8 @@ interface KeyFacts {
   contextCategories: SpecialCategory[];
   /** The name says personal number ("bsn"): an eight-digit value counts without a keyword. */
   bsn: boolean;
+  /** The prefilter's verdict on the name itself (a BSN or a sentence used as a key). */
+  mayHold: boolean;
   courseContent: boolean;
 }
 
@@ -167,7 +169,8 @@ export class DetectionEngine {
       string: (raw, visit, isKey) => {
         // The fast path: most strings hold no term and no number, and only a value in a
         // field named for a category ("vakbond": "ja") can then still be a finding.
-        if (!prefilter.mayHold(raw)) {
+        // Field names repeat with the schema: their screen is cached with their facts.
+        if (isKey ? !this.#factsOf(raw).mayHold : !prefilter.mayHold(raw)) {
           if (isKey || visit.ownKey === undefined) return;
           const facts = this.#factsOf(visit.ownKey);
           if (facts.categories.length === 0 && !facts.bsn) return;
@@ -215,12 +218,13 @@ export class DetectionEngine {
   #factsOf(key: string): KeyFacts {
     let facts = this.#keyFacts.get(key);
     if (facts === undefined) {
-      const { bsn, special, isCourseKey } = detectors();
+      const { bsn, special, isCourseKey, prefilter } = detectors();
       const categories = special.categoriesOfKey(key);
       facts = {
         categories,
         contextCategories: [...new Set([...categories, ...special.contextCategoriesOfKey(key)])],
         bsn: bsn.isBsnKey(key),
+        mayHold: prefilter.mayHold(key),
         courseContent: isCourseKey(key),
       };
       if (this.#keyFacts.size >= KEY_CACHE_LIMIT) this.#keyFacts.clear();

@@ -16,6 +16,7 @@
 const CLASSES = 37; // 0 = not a word character, 1..26 letters, 27..36 digits
 const FIRST_DIGIT_CLASS = 27;
 const DEAD = -1;
+const MATCH = -2;
 // A BSN or onderwijsnummer has nine digits (eight-digit BSNs count only next to a
 // keyword, which the trie screens for): a run of nine digits, or digit groups joined by
 // one separator each, is the only number worth a closer look. Dates and times are not.
@@ -79,6 +80,9 @@ export class Prefilter {
   readonly #forward = new FlatTrie();
   readonly #backward = new FlatTrie();
   #hasBackward = false;
+  /** Which (last, second-to-last) character classes can end a `*stem` word: most words can't. */
+  readonly #stemEnds = new Uint8Array(CLASSES * CLASSES);
+  #shortStem = false;
   #hasInfix = false;
 
   /** `terms` in the lexicon syntax (see terms.ts), already checked by compileTerms. */
@@ -111,17 +115,42 @@ export class Prefilter {
       this.#forward.insert(classes, ACCEPT_ANYWHERE);
     } else if (suffix) {
       this.#hasBackward = true;
-      this.#backward.insert(classes.reverse(), ACCEPT_ANYWHERE);
+      const reversed = classes.reverse();
+      this.#backward.insert(reversed, ACCEPT_ANYWHERE);
+      if (reversed.length < 2) this.#shortStem = true;
+      else this.#stemEnds[reversed[0]! * CLASSES + reversed[1]!] = 1;
     } else {
       this.#forward.insert(classes, prefix ? ACCEPT_ANYWHERE : ACCEPT_AT_WORD_END);
     }
   }
 
+  /**
+   * The forward trie compiled for the hot loop: entries are the next state's offset (state
+   * × classes), DEAD, or MATCH where the next state accepts anywhere, so one load per
+   * character decides; `#endsAt[offset]` marks states that accept at a word end.
+   */
+  #compiled: { next: Int32Array; endsAt: Uint8Array } | undefined;
+
+  #compile(): { next: Int32Array; endsAt: Uint8Array } {
+    const { next, flags, size } = this.#forward;
+    const out = new Int32Array(size * CLASSES).fill(DEAD);
+    const endsAt = new Uint8Array(size * CLASSES);
+    for (let state = 0; state < size; state++) {
+      if ((flags[state]! & ACCEPT_AT_WORD_END) !== 0) endsAt[state * CLASSES] = 1;
+      for (let cls = 1; cls < CLASSES; cls++) {
+        const to = next[state * CLASSES + cls]!;
+        if (to === DEAD) continue;
+        out[state * CLASSES + cls] = (flags[to]! & ACCEPT_ANYWHERE) !== 0 ? MATCH : to * CLASSES;
+      }
+    }
+    return (this.#compiled = { next: out, endsAt });
+  }
+
   /** Whether `text` needs the full detection path; false means it certainly holds nothing. */
   mayHold(text: string): boolean {
-    const next = this.#forward.next;
-    const flags = this.#forward.flags;
+    const { next, endsAt } = this.#compiled ?? this.#compile();
     const checkWordEnd = this.#hasBackward || this.#hasInfix;
+    const stemEnds = this.#stemEnds;
     const n = text.length;
     let run = 0; // digits in the current number, groups joined by one separator
     let lastDigit = -2;
@@ -135,7 +164,7 @@ export class Prefilter {
         i++;
         continue;
       }
-      // A word starts at i: walk the trie while it can still match, then skip to its end.
+      // A word starts at i: walk the trie while it can still match…
       const start = i;
       let state = 0;
       for (;;) {
@@ -145,18 +174,42 @@ export class Prefilter {
         } else {
           run = 0;
         }
-        if (state !== DEAD) {
-          state = next[state * CLASSES + cls]!;
-          if (state !== DEAD && (flags[state]! & ACCEPT_ANYWHERE) !== 0) return true;
-        }
-        if (++i === n) break;
+        state = next[state + cls]!;
+        if (state < 0 || ++i === n) break;
         code = text.charCodeAt(i);
         if (code >= 128) return true;
         cls = CLASS_OF[code]!;
         if (cls === 0) break;
       }
-      if (state !== DEAD && (flags[state]! & ACCEPT_AT_WORD_END) !== 0) return true;
-      if (checkWordEnd && this.#atWordEnd(text, start, i)) return true;
+      if (state === MATCH) return true;
+      if (state === DEAD) {
+        // …then skip the rest of it, still counting digits.
+        for (i++; i < n; i++) {
+          code = text.charCodeAt(i);
+          if (code >= 128) return true;
+          cls = CLASS_OF[code]!;
+          if (cls === 0) break;
+          if (cls >= FIRST_DIGIT_CLASS) {
+            if (++run >= MIN_RUN) return true;
+            lastDigit = i;
+          } else {
+            run = 0;
+          }
+        }
+      } else if (endsAt[state] === 1) {
+        return true;
+      }
+      if (checkWordEnd) {
+        // Most words cannot end in a `*stem`: their last two characters say so at once.
+        const possible =
+          this.#shortStem ||
+          this.#hasInfix ||
+          (i - start >= 2 &&
+            stemEnds[
+              CLASS_OF[text.charCodeAt(i - 1)]! * CLASSES + CLASS_OF[text.charCodeAt(i - 2)]!
+            ] === 1);
+        if (possible && this.#atWordEnd(text, start, i)) return true;
+      }
     }
     return false;
   }
