@@ -2,6 +2,10 @@ import { gzipSync } from 'node:zlib';
 import { InMemoryBreachSink, type Decision } from '@dpa-guard/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../examples/learning-platform/src/app.js';
+import {
+  createSubprocessors,
+  startMailerStandIn,
+} from '../examples/learning-platform/src/subprocessors.js';
 import { listen, logCapture } from './support/http.js';
 import { installTestTelemetry } from './support/otel.js';
 
@@ -12,6 +16,7 @@ const SECRET_HEALTH = 'chemokuur';
 /** The parts of an answer the tests read: a problem+json body or a created record. */
 interface Body {
   code?: string;
+  transfer?: unknown;
   status?: number;
   policyVersion?: string;
   findings?: { category: string; path: string }[];
@@ -373,6 +378,48 @@ describe('tenant exceptions hold only between their dates', () => {
       expect((await post('/absences', absence)).status).toBe(422); // expired
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('the example platform calls its subprocessors through the outbound guard', () => {
+  it('mails through the EEA mailer and stops the US video host before anything is sent', async () => {
+    const mailer = await startMailerStandIn();
+    const sink = new InMemoryBreachSink();
+    const { app, guard } = createApp({
+      guard: { breachSink: sink },
+      middleware: { logger: false },
+      subprocessors: createSubprocessors({ mailerPort: mailer.port }),
+    });
+    const outbound = guard.protectOutbound();
+    const server = await listen(app);
+    try {
+      const post = client(server.url);
+      const enrolled = await post('/enrollments', { courseCode: 'VCA-B', participant: 'Sanne' });
+      expect(enrolled.status).toBe(201);
+      expect(mailer.received()).toBe(1);
+      const video = await post('/courses/vca-b/videos', { title: 'Veilig werken op hoogte' });
+      expect(video.status).toBe(500);
+      expect(video.type).toContain('application/problem+json');
+      expect(video.body).toMatchObject({
+        code: 'DPA_ERR_TRANSFER_BLOCKED',
+        transfer: {
+          subprocessor: 'videohost-us',
+          country: 'US',
+          reasons: ['no-basis', 'dpf-not-certified'],
+        },
+      });
+      expect(sink.reports).toEqual([
+        expect.objectContaining({
+          kind: 'blocked-transfer',
+          tenants: ['bouwbedrijf-jansen'],
+          purpose: 'provide',
+        }),
+      ]);
+    } finally {
+      outbound.restore();
+      await server.close();
+      await mailer.close();
     }
   });
 });

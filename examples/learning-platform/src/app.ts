@@ -1,8 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { createGuard, type Guard, type GuardOptions } from '@dpa-guard/sdk';
-import { dpaGuard, type DpaGuardMiddleware, type DpaGuardOptions } from '@dpa-guard/express';
+import {
+  dpaErrorHandler,
+  dpaGuard,
+  type DpaGuardMiddleware,
+  type DpaGuardOptions,
+} from '@dpa-guard/express';
 import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import { MemoryStore } from './store.js';
+import type { Subprocessors } from './subprocessors.js';
 
 /** The example's own policy files: the platform policy and one tenant agreement. */
 export const EXAMPLE_POLICY = [
@@ -21,6 +27,8 @@ export interface ExampleOptions {
   guard?: GuardOptions;
   /** Middleware options (logger, strictness). */
   middleware?: Omit<DpaGuardOptions, 'guard'>;
+  /** Clients of the subprocessors (e-mail, video); without them no mail or video is sent. */
+  subprocessors?: Subprocessors;
   /** Middleware that runs before the guard, as a platform's HTTP instrumentation would. */
   before?: readonly RequestHandler[];
 }
@@ -80,7 +88,25 @@ export function createApp(options: ExampleOptions = {}): ExampleApp {
   });
   app.get('/courses', dpa.purpose('provide'), list(stores.courses));
   app.post('/courses', dpa.purpose('provide'), create(stores.courses));
-  app.post('/enrollments', dpa.purpose('provide'), create(stores.enrollments));
+  app.post('/enrollments', dpa.purpose('provide'), async (req, res) => {
+    const enrollment = stores.enrollments.insert(tenantOf(req), (req.body ?? {}) as Row);
+    // A confirmation through the EEA mailer: a transfer the outbound guard allows.
+    const mailed = await options.subprocessors?.sendMail({
+      to: `enrollment-${String(enrollment.id)}`,
+      subject: 'Inschrijving bevestigd',
+    });
+    res
+      .status(201)
+      .json({ ...enrollment, confirmation: mailed === undefined ? 'not sent' : 'sent' });
+  });
+  // A course video to the US host without DPF or SCCs: the outbound guard stops it.
+  app.post('/courses/:id/videos', dpa.purpose('provide'), async (req, res) => {
+    const status = await options.subprocessors?.uploadVideo({
+      course: String(req.params.id),
+      title: titleOf(req.body),
+    });
+    res.status(202).json({ upload: status === undefined ? 'no video host configured' : status });
+  });
   app.post('/courses/:id/feedback', dpa.purpose('improve'), create(stores.feedback));
   app.post('/notes', dpa.purpose('provide'), create(stores.notes));
   app.post('/certificates', dpa.purpose('provide'), create(stores.certificates));
@@ -89,5 +115,11 @@ export function createApp(options: ExampleOptions = {}): ExampleApp {
   app.get('/support/chats', dpa.purpose('support'), list(stores.chats));
   // A route that forgot its purpose: strict mode refuses writes to it.
   app.post('/imports', create(stores.enrollments));
+  app.use(dpaErrorHandler());
   return { app, guard, dpa };
+}
+
+function titleOf(body: unknown): string {
+  const title = (body as { title?: unknown } | undefined)?.title;
+  return typeof title === 'string' ? title : '';
 }

@@ -1,9 +1,20 @@
 import { createApp } from './app.js';
+import { createSubprocessors, startMailerStandIn } from './subprocessors.js';
 
 // `npm start`: the example learning platform on PORT (default 3000), guard on embedded
 // defaults: no database, no external service.
 const port = Number(process.env.PORT ?? 3000);
-const { app, guard } = createApp();
+const mailer = await startMailerStandIn();
+const { app, guard } = createApp({
+  subprocessors: createSubprocessors({ mailerPort: mailer.port }),
+});
+// Every outbound request during a processing is checked against the subprocessor registry.
+const outbound = guard.protectOutbound();
+guard.onTransfer((t) => {
+  process.stdout.write(
+    `transfer ${t.allowed ? 'allowed' : 'BLOCKED'}: ${t.host ?? '?'} (${t.subprocessor ?? 'unregistered'}, ${t.country ?? '?'}) ${t.reasons.join(', ')}\n`,
+  );
+});
 const server = app.listen(port, () => {
   const base = `http://localhost:${port}`;
   const post = (path: string, body: object) =>
@@ -30,10 +41,17 @@ const server = app.listen(port, () => {
       }),
       "The same under the tenant's written exception (201, recorded with its agreement):",
       post('/absences', { learner: 'Kees Jansen', reason: 'ziek gemeld met rugklachten' }),
+      'A course video for the US host without DPF or SCCs (500 problem+json DPA_ERR_TRANSFER_BLOCKED; nothing sent):',
+      post('/courses/vca-b/videos', { title: 'Veilig werken op hoogte' }),
       '',
     ].join('\n'),
   );
 });
-const stop = () => server.close(() => guard.close());
+const stop = () =>
+  server.close(() => {
+    outbound.restore();
+    guard.close();
+    void mailer.close();
+  });
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -65,6 +65,12 @@ export const ErrorCodes = {
     summary:
       'The guard requires every processing to be bound to a tenant (clause 2.1) and none was resolved for this request.',
   },
+  DPA_ERR_TRANSFER_BLOCKED: {
+    status: 500,
+    title: 'Transfer blocked',
+    summary:
+      'An outbound request during a processing went to a host that is not a registered subprocessor, not declared for the purpose, or without a lawful basis for its country on that date (clause 5, GDPR chapter V); it was stopped before any byte was sent.',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

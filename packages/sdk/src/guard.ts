@@ -5,6 +5,9 @@ import { DpaGuardError } from './errors.js';
 import type { LoadedPolicy, PolicySource } from './policy/load.js';
 import { PolicyRuntime, type ReloadResult } from './policy/runtime.js';
 import type { Purpose } from './policy/types.js';
+import { currentProcessing } from './purpose/context.js';
+import { TransferRegistry, type TransferDecision, type TransferRequest } from './transfer/check.js';
+import { protectOutbound, type OutboundProtection } from './transfer/outbound.js';
 
 /** Options of {@link createGuard}; every one is optional. */
 export interface GuardOptions {
@@ -55,6 +58,26 @@ export interface Guard {
   readonly breachSink: BreachSink;
   /** Reports a possible breach to the sink; never throws (a failing sink is not the caller's problem). */
   reportBreach(report: BreachReport): Promise<void>;
+  /**
+   * Whether personal data may go to a subprocessor (by name) or host, for a purpose, on a
+   * date (default: now): EEA, an adequacy decision in force whose condition is met, or a
+   * declared SCC/BCR mechanism. Never throws for an unknown destination: it is refused.
+   *
+   * @example
+   * ```ts
+   * guard.checkTransfer({ host: 'api.mailer.eu', purpose: 'provide' });
+   * // { allowed: true, basis: 'eea', reasons: ['eea'], subprocessor: 'mailer', country: 'DE', … }
+   * ```
+   */
+  checkTransfer(request: TransferRequest): TransferDecision;
+  /**
+   * Checks every outbound `http`/`https` request and `fetch` made during a processing;
+   * unlawful or unknown destinations are stopped before any byte is sent and reported as
+   * a `blocked-transfer` breach. Opt-in; `restore()` undoes it.
+   */
+  protectOutbound(): OutboundProtection;
+  /** Calls `listener` with every transfer the outbound guard checks; returns an unsubscribe. */
+  onTransfer(listener: (decision: TransferDecision) => void): () => void;
   /** Re-reads the policy files; an invalid policy is rejected and the running one stays. */
   reloadPolicy(): ReloadResult;
   /** Calls `listener` after every reload; returns a function that stops listening. */
@@ -87,7 +110,18 @@ export function createGuard(options: GuardOptions = {}): Guard {
     }
     return engine;
   };
-  return Object.freeze({
+  const registries = new WeakMap<object, TransferRegistry>();
+  const registryFor = (loaded: LoadedPolicy): TransferRegistry => {
+    let registry = registries.get(loaded);
+    if (registry === undefined) {
+      registry = new TransferRegistry(loaded.policy);
+      registries.set(loaded, registry);
+    }
+    return registry;
+  };
+  const today = () => settings.clock().toISOString().slice(0, 10);
+  const transferListeners = new Set<(decision: TransferDecision) => void>();
+  const guard: Guard = Object.freeze({
     inspect(value: unknown, context: InspectContext = {}): Decision {
       const loaded = runtime.current;
       const detection = engineFor(loaded).detect(value);
@@ -97,8 +131,18 @@ export function createGuard(options: GuardOptions = {}): Guard {
         tenant: context.tenant,
         purpose: context.purpose,
         route: context.route,
-        today: settings.clock().toISOString().slice(0, 10),
+        today: today(),
       });
+    },
+    checkTransfer(request: TransferRequest): TransferDecision {
+      return registryFor(runtime.current).check(request, today());
+    },
+    protectOutbound(): OutboundProtection {
+      return protectOutbound(outboundChecker);
+    },
+    onTransfer(listener: (decision: TransferDecision) => void) {
+      transferListeners.add(listener);
+      return () => transferListeners.delete(listener);
     },
     get policy() {
       return runtime.current;
@@ -115,6 +159,29 @@ export function createGuard(options: GuardOptions = {}): Guard {
     onPolicyReload: (listener: (result: ReloadResult) => void) => runtime.onReload(listener),
     close: stopWatching,
   });
+  const outboundChecker = {
+    checkTransfer: (request: TransferRequest) => guard.checkTransfer(request),
+    onTransfer(decision: TransferDecision) {
+      for (const listener of transferListeners) {
+        try {
+          listener(decision);
+        } catch {
+          // A failing listener must not decide the request.
+        }
+      }
+      if (decision.allowed) return;
+      const tenant = currentProcessing()?.tenant;
+      void guard.reportBreach({
+        kind: 'blocked-transfer',
+        tenants: tenant === undefined ? [] : [tenant],
+        nature: `An outbound request to ${decision.host ?? 'an unknown host'}${decision.subprocessor === undefined ? '' : ` (${decision.subprocessor})`} was stopped before sending: ${decision.reasons.join(', ')}.`,
+        categories: decision.categories ?? [],
+        ...(decision.purpose === undefined ? {} : { purpose: decision.purpose }),
+        policyVersion: decision.policyVersion,
+      });
+    },
+  };
+  return guard;
 }
 
 interface CheckedOptions {

@@ -70,3 +70,8 @@ export {
 export type { Processing } from './purpose/index.js';
 export { BREACH_KINDS, InMemoryBreachSink } from './breach/index.js';
 export type { BreachKind, BreachReport, BreachSink } from './breach/index.js';
+export { TransferBlockedError } from './transfer/outbound.js';
+export type { OutboundProtection } from './transfer/outbound.js';
+export type { TransferDecision, TransferReason, TransferRequest } from './transfer/check.js';
+export { standingOf, normaliseCountry, regionData } from './transfer/regions.js';
+export type { AdequacyDecision, RegionStanding, RecipientFacts } from './transfer/regions.js';

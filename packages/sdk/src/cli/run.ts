@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { EXIT, UsageError, type CliIo, type ExitCode } from './io.js';
 import { policyCommand } from './policy-command.js';
 import { scanCommand } from './scan-command.js';
+import { subprocessorsCommand } from './subprocessors-command.js';
 
 const HELP = `Usage: dpa-guard <command> [options]
 
@@ -11,6 +12,8 @@ Commands:
   policy validate FILE...               check policy files (exit 1 on problems)
   policy explain [--tenant ID] FILE...  the effective policy and where each value comes from
   scan [--policy FILE]... [FILE]        inspect JSON Lines for BSNs and special categories
+  subprocessors check [--policy FILE]... [--at DATE] [--json]
+                                        are transfers to every subprocessor lawful on DATE?
 
 Options:
   -h, --help       show help (also after any command)
@@ -25,6 +28,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         return policyCommand(rest, io);
       case 'scan':
         return await scanCommand(rest, io);
+      case 'subprocessors':
+        return subprocessorsCommand(rest, io);
       case '-v':
       case '--version':
         io.stdout.write(`${version()}\n`);

@@ -2,9 +2,9 @@ import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { SingleBar } from 'cli-progress';
-import { DpaGuardError } from '../errors.js';
-import { createGuard, type Guard } from '../guard.js';
+import type { Guard } from '../guard.js';
 import { parseCommandArgs } from './args.js';
+import { loadGuard } from './load-guard.js';
 import { EXIT, UsageError, type CliIo, type ExitCode } from './io.js';
 
 const SCAN_HELP = `Usage: dpa-guard scan [--policy FILE]... [--tenant ID] [--route "METHOD /path"] [FILE]
@@ -38,16 +38,8 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<E
   }
   if (positionals.length > 1)
     throw new UsageError(command, 'scan reads one FILE (or standard input)');
-  let guard: Guard;
-  try {
-    guard = createGuard({ policy: (values.policy ?? []).map((f) => resolve(io.cwd, f)) });
-  } catch (error) {
-    if (error instanceof DpaGuardError) {
-      io.stderr.write(`dpa-guard scan: ${error.message}\n`);
-      return error.code === 'DPA_ERR_POLICY_UNREADABLE' ? EXIT.usage : EXIT.failed;
-    }
-    throw error;
-  }
+  const guard = loadGuard(command, values.policy, io);
+  if (typeof guard === 'number') return guard;
   const file =
     positionals[0] === undefined || positionals[0] === '-'
       ? undefined

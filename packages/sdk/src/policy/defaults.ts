@@ -34,6 +34,7 @@ export const DEFAULT_POLICY: Policy = deepFreeze({
   },
   tenants: {},
   subprocessors: {},
+  transfers: { internalHosts: [] },
   breach: { hooks: {}, deadlineHours: 24, escalateBeforeHours: 4 },
 });
 

@@ -72,6 +72,12 @@ export interface Subprocessor {
   sector?: 'commercial' | 'public';
 }
 
+/** Outbound transfer settings (clause 5). */
+export interface TransferSettings {
+  /** The platform's own hosts, never a transfer (loopback always is exempt). */
+  internalHosts: string[];
+}
+
 export interface BreachHook {
   url: string;
   role?: 'primary' | 'escalation';
@@ -97,6 +103,7 @@ export interface PolicyDocument {
   detection?: Partial<Omit<DetectionSettings, 'limits'>> & { limits?: Partial<Limits> };
   tenants?: Record<string, TenantSettings>;
   subprocessors?: Record<string, Subprocessor>;
+  transfers?: Partial<TransferSettings>;
   breach?: Partial<BreachSettings>;
 }
 
@@ -117,6 +124,7 @@ export interface Policy {
   detection: DetectionSettings;
   tenants: Record<string, TenantSettings>;
   subprocessors: Record<string, Subprocessor>;
+  transfers: TransferSettings;
   breach: BreachSettings;
 }
 

@@ -1,0 +1,107 @@
+import type { TransferDecision } from '../transfer/check.js';
+import { parseCommandArgs } from './args.js';
+import { loadGuard } from './load-guard.js';
+import { EXIT, UsageError, type CliIo, type ExitCode } from './io.js';
+
+const HELP = `Usage: dpa-guard subprocessors check [--policy FILE]... [--at YYYY-MM-DD] [--json]
+
+Checks every subprocessor of the policy against the EEA and the European Commission's
+adequacy decisions in force on a date (default: today), and the SCC/BCR mechanism declared
+for the rest. Prints a table: subprocessor, country, basis, status, expiry.
+
+Options:
+  --policy FILE   a policy file (repeatable; default: built-in policy, no subprocessors)
+  --at DATE       judge as of this date, e.g. the day of a planned release
+  --json          one JSON document for machines instead of the table
+  -h, --help      show this help
+
+Exit status: 0 all lawful, 1 at least one not lawful on that date, 2 bad usage or
+unreadable files.`;
+
+interface Row {
+  subprocessor: string;
+  country: string;
+  basis: string;
+  status: 'lawful' | 'NOT LAWFUL';
+  expires: string;
+  reasons: string[];
+  instrument: string;
+}
+
+export function subprocessorsCommand(argv: readonly string[], io: CliIo): ExitCode {
+  const command = 'subprocessors';
+  const [sub, ...rest] = argv;
+  if (sub === '-h' || sub === '--help' || sub === undefined) {
+    io.stdout.write(`${HELP}\n`);
+    return sub === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (sub !== 'check') throw new UsageError(command, `unknown subcommand "${sub}"; use "check"`);
+  const { values, positionals } = parseCommandArgs(`${command} check`, rest, {
+    policy: { type: 'string', multiple: true },
+    at: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help === true) {
+    io.stdout.write(`${HELP}\n`);
+    return EXIT.ok;
+  }
+  if (positionals.length > 0)
+    throw new UsageError(`${command} check`, 'policy files go after --policy');
+  const at = values.at ?? new Date().toISOString().slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(at) || Number.isNaN(new Date(at).getTime()))
+    throw new UsageError(`${command} check`, `--at ${at} is not a date; write YYYY-MM-DD`);
+  const guard = loadGuard(`${command} check`, values.policy, io);
+  if (typeof guard === 'number') return guard;
+  const { subprocessors } = guard.policy.policy;
+  const rows = Object.entries(subprocessors).map(([name, settings]): Row => {
+    const decision = guard.checkTransfer({ subprocessor: name, purpose: settings.purposes[0], at });
+    return rowOf(name, decision);
+  });
+  guard.close();
+  const unlawful = rows.filter((r) => r.status !== 'lawful').length;
+  if (values.json === true) {
+    io.stdout.write(
+      `${JSON.stringify({ at, policyVersion: guard.policy.version, lawful: unlawful === 0, subprocessors: rows }, null, 2)}\n`,
+    );
+  } else {
+    io.stdout.write(`${table(rows)}\n\n`);
+    io.stdout.write(
+      rows.length === 0
+        ? `No subprocessors in policy ${guard.policy.version}.\n`
+        : `${rows.length} subprocessor(s) on ${at} (policy ${guard.policy.version}): ${rows.length - unlawful} lawful, ${unlawful} not lawful.\n`,
+    );
+  }
+  return unlawful > 0 ? EXIT.failed : EXIT.ok;
+}
+
+function rowOf(name: string, decision: TransferDecision): Row {
+  return {
+    subprocessor: name,
+    country: decision.country ?? '?',
+    basis: decision.basis ?? decision.reasons.join(', '),
+    status: decision.allowed ? 'lawful' : 'NOT LAWFUL',
+    expires: decision.expires ?? '-',
+    reasons: decision.reasons,
+    instrument: decision.instrument ?? '-',
+  };
+}
+
+function table(rows: readonly Row[]): string {
+  const header = ['subprocessor', 'country', 'basis', 'status', 'expires', 'instrument'];
+  const cells = rows.map((r) => [
+    r.subprocessor,
+    r.country,
+    r.basis,
+    r.status,
+    r.expires,
+    r.instrument,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: readonly string[]) =>
+    c
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
