@@ -26,7 +26,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', 'test/**/*.ts'],
+    // Plain ES modules run by Node (test child processes): Node's globals.
+    files: ['**/*.mjs'],
+    languageOptions: {
+      globals: { process: 'readonly', setInterval: 'readonly', console: 'readonly' },
+    },
+  },
+  {
+    files: ['**/*.test.ts', 'test/**/*.ts', 'test/**/*.mjs'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

@@ -1,7 +1,14 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { InMemoryBreachSink, type Decision } from '@dpa-guard/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../examples/learning-platform/src/app.js';
+import { createApp, EXAMPLE_POLICY } from '../examples/learning-platform/src/app.js';
+import {
+  startHookReceiver,
+  type ReceivedSignal,
+} from '../examples/learning-platform/src/hook-receiver.js';
 import {
   createSubprocessors,
   startMailerStandIn,
@@ -420,6 +427,71 @@ describe('the example platform calls its subprocessors through the outbound guar
       outbound.restore();
       await server.close();
       await mailer.close();
+    }
+  });
+});
+
+describe('a leak in a response reaches the controller hook as a signed breach signal', () => {
+  it('signals, delivers with a valid signature, and never carries the BSN', async () => {
+    const secret = `whsec_${Buffer.from('example-hook-secret-32-bytes-long').toString('base64')}`;
+    const received: ReceivedSignal[] = [];
+    const receiver = await startHookReceiver({
+      port: 0,
+      secret: () => secret,
+      onSignal: (s) => received.push(s),
+    });
+    const hookPort = (receiver.address() as { port: number }).port;
+    const logs = logCapture();
+    const { app, guard } = createApp({
+      guard: {
+        policy: [
+          ...EXAMPLE_POLICY,
+          {
+            name: 'hook.json',
+            document: {
+              version: 'hook-test',
+              breach: {
+                hooks: {
+                  'controller-alerts': {
+                    url: `http://127.0.0.1:${String(hookPort)}/dpa/breach`,
+                    secretEnv: 'HOOK_SECRET',
+                  },
+                },
+              },
+            },
+          },
+        ],
+        breach: {
+          dir: mkdtempSync(join(tmpdir(), 'dpa-example-breach-')),
+          env: { HOOK_SECRET: secret },
+          logger: logs.logger,
+        },
+      },
+      middleware: { logger: logs.logger },
+    });
+    const server = await listen(app);
+    try {
+      const read = await fetch(`${server.url}/users/legacy-1`, {
+        headers: { 'x-tenant-id': 'bouwbedrijf-jansen' },
+      });
+      expect(read.status).toBe(200);
+      await read.text();
+      for (let i = 0; i < 100 && received.length === 0; i++)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(received).toEqual([
+        expect.objectContaining({
+          type: 'breach.leak-in-response',
+          valid: true,
+          data: expect.objectContaining({ tenants: ['bouwbedrijf-jansen'], categories: ['bsn'] }),
+        }),
+      ]);
+      const [status] = await guard.breaches!.list();
+      expect(status).toMatchObject({ state: 'delivered' });
+      expect(JSON.stringify(received) + logs.lines.join('')).not.toContain('111222333');
+    } finally {
+      await server.close();
+      await guard.close();
+      receiver.close();
     }
   });
 });

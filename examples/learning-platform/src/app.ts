@@ -64,6 +64,13 @@ export function createApp(options: ExampleOptions = {}): ExampleApp {
     absences: new MemoryStore<Row>(),
     chats: new MemoryStore<Row>(),
   };
+  // A record imported before the guard existed still holds a BSN: reading it makes the
+  // egress check raise a breach signal (GET /users/legacy-1 with tenant bouwbedrijf-jansen).
+  stores.users.insert(
+    'bouwbedrijf-jansen',
+    { name: 'K. de Boer', bsn: '111222333', importedFrom: 'spreadsheet 2019' },
+    'legacy-1',
+  );
   const tenantOf = (req: Request) => req.get('x-tenant-id') ?? 'public';
   const create = (store: MemoryStore<Row>) => (req: Request, res: Response) => {
     res.status(201).json(store.insert(tenantOf(req), (req.body ?? {}) as Row));

@@ -1,9 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { createApp } from './app.js';
+import { startHookReceiver } from './hook-receiver.js';
 import { createSubprocessors, startMailerStandIn } from './subprocessors.js';
 
 // `npm start`: the example learning platform on PORT (default 3000), guard on embedded
 // defaults: no database, no external service.
 const port = Number(process.env.PORT ?? 3000);
+// The signing secret shared with the controller's hook; a fresh one per run for the demo.
+process.env.DPA_GUARD_HOOK_SECRET ??= `whsec_${randomBytes(32).toString('base64')}`;
 const mailer = await startMailerStandIn();
 const { app, guard } = createApp({
   subprocessors: createSubprocessors({ mailerPort: mailer.port }),
@@ -14,6 +18,19 @@ guard.onTransfer((t) => {
   process.stdout.write(
     `transfer ${t.allowed ? 'allowed' : 'BLOCKED'}: ${t.host ?? '?'} (${t.subprocessor ?? 'unregistered'}, ${t.country ?? '?'}) ${t.reasons.join(', ')}\n`,
   );
+});
+// The controller's breach hook (the policy's "controller-alerts"), in-process for the demo.
+const hookUrl = new URL(
+  guard.policy.policy.breach.hooks['controller-alerts']?.url ?? 'http://127.0.0.1:3001/',
+);
+const receiver = await startHookReceiver({
+  port: Number(hookUrl.port),
+  secret: () => process.env.DPA_GUARD_HOOK_SECRET,
+  onSignal: (signal) => {
+    process.stdout.write(
+      `controller hook received ${signal.type} ${signal.id} (signature valid) for ${signal.data.tenants?.join(', ') ?? '?'}: ${signal.data.nature ?? ''} deadline ${signal.data.deadline ?? '?'}\n`,
+    );
+  },
 });
 const server = app.listen(port, () => {
   const base = `http://localhost:${port}`;
@@ -43,6 +60,8 @@ const server = app.listen(port, () => {
       post('/absences', { learner: 'Kees Jansen', reason: 'ziek gemeld met rugklachten' }),
       'A course video for the US host without DPF or SCCs (500 problem+json DPA_ERR_TRANSFER_BLOCKED; nothing sent):',
       post('/courses/vca-b/videos', { title: 'Veilig werken op hoogte' }),
+      'A read of a legacy record that still holds a BSN (200, and a breach signal to the controller hook):',
+      `  curl -s ${base}/users/legacy-1 -H 'x-tenant-id: bouwbedrijf-jansen'`,
       '',
     ].join('\n'),
   );
@@ -50,7 +69,8 @@ const server = app.listen(port, () => {
 const stop = () =>
   server.close(() => {
     outbound.restore();
-    guard.close();
+    receiver.close();
+    void guard.close();
     void mailer.close();
   });
 process.on('SIGINT', stop);

@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 export class MemoryStore<T extends object> {
   readonly #rows = new Map<string, T & { id: string; tenant: string }>();
 
-  insert(tenant: string, row: T): T & { id: string; tenant: string } {
-    const stored = { ...row, id: randomUUID(), tenant };
+  insert(tenant: string, row: T, id: string = randomUUID()): T & { id: string; tenant: string } {
+    const stored = { ...row, id, tenant };
     this.#rows.set(stored.id, stored);
     return stored;
   }

@@ -1,4 +1,14 @@
-import { InMemoryBreachSink, type BreachReport, type BreachSink } from './breach/report.js';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pino, type Logger } from 'pino';
+import { AccessMonitor, type AccessRecord } from './breach/access.js';
+import { defaultBreachDir } from './breach/dirs.js';
+import { FileOutbox } from './breach/file-outbox.js';
+import type { FunctionHook } from './breach/hooks.js';
+import type { BreachOutbox } from './breach/outbox.js';
+import type { BreachReport, BreachSink } from './breach/report.js';
+import { BreachService } from './breach/service.js';
+import { createSignal, type BreachInput, type BreachSignal } from './breach/signal.js';
 import { decide, type Decision } from './detect/decide.js';
 import { DetectionEngine } from './detect/engine.js';
 import { DpaGuardError } from './errors.js';
@@ -22,10 +32,33 @@ export interface GuardOptions {
   /** The clock, for tests and replays. Default: `() => new Date()`. */
   clock?: () => Date;
   /**
-   * Where possible breaches are reported (a leak in a response, a blocked transfer).
-   * Default: an {@link InMemoryBreachSink}.
+   * Where breach signals go instead of the durable outbox (an in-memory sink in tests, say).
+   * Default: none, so signals go to the outbox and on to the policy's hooks.
    */
   breachSink?: BreachSink;
+  /** The durable breach outbox and its delivery (clause 8). */
+  breach?: BreachOptions;
+}
+
+/** Options of the breach outbox; every one is optional. */
+export interface BreachOptions {
+  /**
+   * Directory of the embedded file outbox. Default: `$DPA_GUARD_DIR/breach`, else
+   * `.dpa-guard/breach` under the working directory. Nothing is written until a signal is.
+   */
+  dir?: string;
+  /** A shared store instead of the file outbox (many instances). */
+  outbox?: BreachOutbox;
+  /** Hooks in code next to the policy's webhooks, for in-process alerting. */
+  hooks?: Record<string, FunctionHook>;
+  /** Deliver in the background. Default `true`; `false` leaves delivery to `guard.breaches.runOnce()`. */
+  deliver?: boolean;
+  /** Delivery and escalation log lines (never a payload). Default: pino on stderr; `false` for none. */
+  logger?: Logger | false;
+  /** Where signing secrets are read from. Default: `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Compact the outbox once this many delivered signals are kept. Default 100. */
+  compactAfter?: number;
 }
 
 /** What an inspection is about: whose data, why, and where it is written. */
@@ -54,10 +87,25 @@ export interface Guard {
   inspect(value: unknown, context?: InspectContext): Decision;
   /** The policy in force now. */
   readonly policy: LoadedPolicy;
-  /** Where breach reports go. */
+  /** Where breach reports go: the durable outbox, or the `breachSink` option. */
   readonly breachSink: BreachSink;
-  /** Reports a possible breach to the sink; never throws (a failing sink is not the caller's problem). */
+  /** The durable outbox and its delivery; undefined when a `breachSink` replaces it. */
+  readonly breaches: BreachService | undefined;
+  /** Reports a possible breach from a detector; never throws (failures are logged). */
   reportBreach(report: BreachReport): Promise<void>;
+  /**
+   * Records a breach signal for the controller (clause 8): stored durably before this
+   * resolves, then delivered to the hooks before its deadline. Throws on a signal that
+   * carries the data itself or misses its nature.
+   *
+   * @example
+   * ```ts
+   * await guard.signalBreach({ kind: 'manual', tenants: ['acme'], nature: 'Laptop with exports lost', categories: ['health'], approximateSubjects: 40 });
+   * ```
+   */
+  signalBreach(input: BreachInput): Promise<BreachSignal>;
+  /** Cross-tenant reads and unusual bulk reads become signals; resolves with those raised. */
+  recordAccess(access: AccessRecord): Promise<BreachSignal[]>;
   /**
    * Whether personal data may go to a subprocessor (by name) or host, for a purpose, on a
    * date (default: now): EEA, an adequacy decision in force whose condition is met, or a
@@ -82,8 +130,8 @@ export interface Guard {
   reloadPolicy(): ReloadResult;
   /** Calls `listener` after every reload; returns a function that stops listening. */
   onPolicyReload(listener: (result: ReloadResult) => void): () => void;
-  /** Stops watching files; the guard keeps its last policy. */
-  close(): void;
+  /** Stops watching files and background delivery; the outbox keeps what is undelivered. */
+  close(): Promise<void>;
 }
 
 /**
@@ -121,6 +169,19 @@ export function createGuard(options: GuardOptions = {}): Guard {
   };
   const today = () => settings.clock().toISOString().slice(0, 10);
   const transferListeners = new Set<(decision: TransferDecision) => void>();
+  const breaches =
+    settings.breachSink === undefined ? createBreachService(settings, runtime) : undefined;
+  const sink: BreachSink = settings.breachSink ?? breaches!;
+  const accessMonitor = new AccessMonitor();
+  const signalBreach = async (input: BreachInput): Promise<BreachSignal> => {
+    if (breaches !== undefined) {
+      if (settings.breach.deliver !== false) breaches.start();
+      return breaches.signal(input);
+    }
+    const signal = createSignal(input, runtime.current.policy.breach, settings.clock());
+    await sink.report(signal);
+    return signal;
+  };
   const guard: Guard = Object.freeze({
     inspect(value: unknown, context: InspectContext = {}): Decision {
       const loaded = runtime.current;
@@ -147,17 +208,30 @@ export function createGuard(options: GuardOptions = {}): Guard {
     get policy() {
       return runtime.current;
     },
-    breachSink: settings.breachSink,
+    breachSink: sink,
+    breaches,
     async reportBreach(report: BreachReport): Promise<void> {
       try {
-        await settings.breachSink.report(report);
-      } catch {
-        // The sink owns its failures (the durable outbox retries); a report never throws.
+        await signalBreach(report);
+      } catch (error) {
+        // A detector's report must not fail the request that revealed it; say so loudly.
+        settings.logger?.error(
+          { err: { name: (error as Error).name, code: (error as { code?: string }).code } },
+          'dpa-guard could not record a breach signal',
+        );
       }
+    },
+    signalBreach,
+    async recordAccess(access: AccessRecord): Promise<BreachSignal[]> {
+      const inputs = accessMonitor.record(access, runtime.current.policy.breach, settings.clock());
+      return Promise.all(inputs.map(signalBreach));
     },
     reloadPolicy: () => runtime.reload(),
     onPolicyReload: (listener: (result: ReloadResult) => void) => runtime.onReload(listener),
-    close: stopWatching,
+    async close() {
+      stopWatching();
+      await breaches?.close();
+    },
   });
   const outboundChecker = {
     checkTransfer: (request: TransferRequest) => guard.checkTransfer(request),
@@ -174,7 +248,8 @@ export function createGuard(options: GuardOptions = {}): Guard {
       void guard.reportBreach({
         kind: 'blocked-transfer',
         tenants: tenant === undefined ? [] : [tenant],
-        nature: `An outbound request to ${decision.host ?? 'an unknown host'}${decision.subprocessor === undefined ? '' : ` (${decision.subprocessor})`} was stopped before sending: ${decision.reasons.join(', ')}.`,
+        // Long digit runs in a host name are masked: a signal's text never holds a number.
+        nature: `An outbound request to ${(decision.host ?? 'an unknown host').replace(/\d{4,}/g, '#')}${decision.subprocessor === undefined ? '' : ` (${decision.subprocessor})`} was stopped before sending: ${decision.reasons.join(', ')}.`,
         categories: decision.categories ?? [],
         ...(decision.purpose === undefined ? {} : { purpose: decision.purpose }),
         policyVersion: decision.policyVersion,
@@ -184,8 +259,33 @@ export function createGuard(options: GuardOptions = {}): Guard {
   return guard;
 }
 
+/** The durable outbox; delivery resumes at once when a journal from before is there. */
+function createBreachService(settings: CheckedOptions, runtime: PolicyRuntime): BreachService {
+  const dir =
+    settings.breach.dir === undefined
+      ? defaultBreachDir(process.cwd(), process.env)
+      : resolve(settings.breach.dir);
+  const service = new BreachService({
+    outbox: settings.breach.outbox ?? new FileOutbox(dir),
+    settings: () => runtime.current.policy.breach,
+    clock: settings.clock,
+    requestsDir: join(dir, 'retry-requests'),
+    ...(settings.breach.hooks === undefined ? {} : { functionHooks: settings.breach.hooks }),
+    ...(settings.breach.env === undefined ? {} : { env: settings.breach.env }),
+    ...(settings.breach.compactAfter === undefined
+      ? {}
+      : { compactAfter: settings.breach.compactAfter }),
+    logger: settings.logger,
+  });
+  const resumable = settings.breach.outbox !== undefined || existsSync(join(dir, 'outbox.jsonl'));
+  if (settings.breach.deliver !== false && resumable) service.start();
+  return service;
+}
+
 interface CheckedOptions {
-  breachSink: BreachSink;
+  breachSink: BreachSink | undefined;
+  breach: BreachOptions;
+  logger: Logger | undefined;
   policy: readonly PolicySource[];
   watchPolicy: boolean;
   clock: () => Date;
@@ -234,10 +334,21 @@ function checkOptions(options: GuardOptions): CheckedOptions {
       'createGuard({ breachSink }): must have a report(report) method.',
     );
   }
+  const breach = options.breach ?? {};
   return Object.freeze({
-    breachSink: options.breachSink ?? new InMemoryBreachSink(),
+    breachSink: options.breachSink,
+    breach,
+    logger: breach.logger === false ? undefined : (breach.logger ?? defaultLogger()),
     policy: policy as PolicySource[],
     watchPolicy: options.watchPolicy ?? false,
     clock: options.clock ?? (() => new Date()),
   });
+}
+
+let sharedLogger: Logger | undefined;
+
+/** One stderr logger for every guard that was given none. */
+function defaultLogger(): Logger {
+  sharedLogger ??= pino({ name: 'dpa-guard' }, pino.destination(2));
+  return sharedLogger;
 }

@@ -68,10 +68,31 @@ export {
   recordDecisionTelemetry,
 } from './purpose/index.js';
 export type { Processing } from './purpose/index.js';
-export { BREACH_KINDS, InMemoryBreachSink } from './breach/index.js';
-export type { BreachKind, BreachReport, BreachSink } from './breach/index.js';
 export { TransferBlockedError } from './transfer/outbound.js';
 export type { OutboundProtection } from './transfer/outbound.js';
 export type { TransferDecision, TransferReason, TransferRequest } from './transfer/check.js';
 export { standingOf, normaliseCountry, regionData } from './transfer/regions.js';
 export type { AdequacyDecision, RegionStanding, RecipientFacts } from './transfer/regions.js';
+export {
+  BREACH_KINDS,
+  BreachService,
+  FileOutbox,
+  InMemoryBreachSink,
+  signWebhook,
+  verifyWebhook,
+} from './breach/index.js';
+export type {
+  AccessRecord,
+  BreachInput,
+  BreachKind,
+  BreachOutbox,
+  BreachReport,
+  BreachSignal,
+  BreachSink,
+  DeliveryState,
+  FunctionHook,
+  OutboxEntry,
+  SignalStatus,
+  WebhookVerdict,
+} from './breach/index.js';
+export type { BreachOptions } from './guard.js';

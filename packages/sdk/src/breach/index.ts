@@ -1,2 +1,11 @@
 export { BREACH_KINDS, InMemoryBreachSink } from './report.js';
 export type { BreachKind, BreachReport, BreachSink } from './report.js';
+export { BreachService, requestRetry } from './service.js';
+export type { BreachServiceOptions, SignalStatus } from './service.js';
+export { FileOutbox } from './file-outbox.js';
+export type { BreachOutbox, DeliveryState, OutboxEntry } from './outbox.js';
+export type { BreachInput, BreachSignal } from './signal.js';
+export type { AccessRecord } from './access.js';
+export type { FunctionHook, HookResult, HookTarget } from './hooks.js';
+export { signWebhook, verifyWebhook } from './webhook.js';
+export type { WebhookVerdict } from './webhook.js';

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { breachCommand } from './breach-command.js';
 import { EXIT, UsageError, type CliIo, type ExitCode } from './io.js';
 import { policyCommand } from './policy-command.js';
 import { scanCommand } from './scan-command.js';
@@ -14,6 +15,8 @@ Commands:
   scan [--policy FILE]... [FILE]        inspect JSON Lines for BSNs and special categories
   subprocessors check [--policy FILE]... [--at DATE] [--json]
                                         are transfers to every subprocessor lawful on DATE?
+  breach list | retry ID | verify --secret-env NAME [FILE]
+                                        breach signals and their deadlines; check a webhook
 
 Options:
   -h, --help       show help (also after any command)
@@ -28,8 +31,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         return policyCommand(rest, io);
       case 'scan':
         return await scanCommand(rest, io);
+      case 'breach':
+        return await breachCommand(rest, io);
       case 'subprocessors':
-        return subprocessorsCommand(rest, io);
+        return await subprocessorsCommand(rest, io);
       case '-v':
       case '--version':
         io.stdout.write(`${version()}\n`);

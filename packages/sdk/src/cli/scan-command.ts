@@ -88,7 +88,7 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<E
   io.stderr.write(
     `dpa-guard scan: ${summary.lines} line(s), ${summary.blocked} blocked, ${summary.errors} not JSON\n`,
   );
-  guard.close();
+  await guard.close();
   return summary.blocked > 0 ? EXIT.failed : EXIT.ok;
 }
 

@@ -1,6 +1,7 @@
 import type { TransferDecision } from '../transfer/check.js';
 import { parseCommandArgs } from './args.js';
 import { loadGuard } from './load-guard.js';
+import { formatTable } from './table.js';
 import { EXIT, UsageError, type CliIo, type ExitCode } from './io.js';
 
 const HELP = `Usage: dpa-guard subprocessors check [--policy FILE]... [--at YYYY-MM-DD] [--json]
@@ -28,7 +29,7 @@ interface Row {
   instrument: string;
 }
 
-export function subprocessorsCommand(argv: readonly string[], io: CliIo): ExitCode {
+export async function subprocessorsCommand(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const command = 'subprocessors';
   const [sub, ...rest] = argv;
   if (sub === '-h' || sub === '--help' || sub === undefined) {
@@ -58,7 +59,7 @@ export function subprocessorsCommand(argv: readonly string[], io: CliIo): ExitCo
     const decision = guard.checkTransfer({ subprocessor: name, purpose: settings.purposes[0], at });
     return rowOf(name, decision);
   });
-  guard.close();
+  await guard.close();
   const unlawful = rows.filter((r) => r.status !== 'lawful').length;
   if (values.json === true) {
     io.stdout.write(
@@ -88,20 +89,8 @@ function rowOf(name: string, decision: TransferDecision): Row {
 }
 
 function table(rows: readonly Row[]): string {
-  const header = ['subprocessor', 'country', 'basis', 'status', 'expires', 'instrument'];
-  const cells = rows.map((r) => [
-    r.subprocessor,
-    r.country,
-    r.basis,
-    r.status,
-    r.expires,
-    r.instrument,
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: readonly string[]) =>
-    c
-      .map((v, i) => v.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+  return formatTable(
+    ['subprocessor', 'country', 'basis', 'status', 'expires', 'instrument'],
+    rows.map((r) => [r.subprocessor, r.country, r.basis, r.status, r.expires, r.instrument]),
+  );
 }

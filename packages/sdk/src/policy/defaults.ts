@@ -35,7 +35,12 @@ export const DEFAULT_POLICY: Policy = deepFreeze({
   tenants: {},
   subprocessors: {},
   transfers: { internalHosts: [] },
-  breach: { hooks: {}, deadlineHours: 24, escalateBeforeHours: 4 },
+  breach: {
+    hooks: {},
+    deadlineHours: 24,
+    escalateBeforeHours: 4,
+    massExport: { subjects: 500, windowMinutes: 60 },
+  },
 });
 
 /** Freezes a plain JSON value all the way down, so a policy in force cannot be edited. */

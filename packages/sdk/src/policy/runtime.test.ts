@@ -79,6 +79,6 @@ describe('a running guard and its policy', () => {
     writeFileSync(file, JSON.stringify({ version: '2' }));
     await expect(reloaded).resolves.toMatchObject({ ok: true, version: '2' });
     expect(guard.policy.version).toBe('2');
-    guard.close();
+    void guard.close();
   });
 });

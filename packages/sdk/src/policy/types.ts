@@ -89,6 +89,8 @@ export interface BreachSettings {
   hooks: Record<string, BreachHook>;
   deadlineHours: number;
   escalateBeforeHours: number;
+  /** More than `subjects` read by one principal within `windowMinutes` is a signal. */
+  massExport: { subjects: number; windowMinutes: number };
   contact?: Contact;
 }
 

@@ -40,3 +40,11 @@ export function setCurrentPurpose(purpose: Purpose): boolean {
   store.purpose = purpose;
   return true;
 }
+
+/**
+ * Runs `fn` outside any processing: for dpa-guard's own background work (breach
+ * delivery), which must not inherit the request that happened to start it.
+ */
+export function runOutsideProcessing<T>(fn: () => T): T {
+  return storage.exit(fn);
+}

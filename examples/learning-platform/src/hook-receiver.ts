@@ -1,0 +1,56 @@
+import { createServer, type Server } from 'node:http';
+import { verifyWebhook } from '@dpa-guard/sdk';
+
+/** What a controller's alerting receives: the parts of a signal it prints. */
+export interface ReceivedSignal {
+  id: string;
+  type: string;
+  valid: boolean;
+  data: {
+    kind?: string;
+    tenants?: string[];
+    categories?: string[];
+    deadline?: string;
+    nature?: string;
+  };
+}
+
+/**
+ * The controller's side of clause 8, for the example: a webhook receiver that verifies the
+ * Standard Webhooks signature with the shared secret, deduplicates on `webhook-id` (delivery
+ * is at least once) and hands each new signal to `onSignal`.
+ */
+export async function startHookReceiver(options: {
+  port: number;
+  secret: () => string | undefined;
+  onSignal: (signal: ReceivedSignal) => void;
+}): Promise<Server> {
+  const seen = new Set<string>();
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      const secret = options.secret();
+      const verdict =
+        secret === undefined
+          ? { valid: false as const, reason: 'no secret configured' }
+          : verifyWebhook(secret, req.headers as Record<string, string>, body);
+      if (!verdict.valid) {
+        res.writeHead(401).end();
+        return;
+      }
+      res.writeHead(204).end();
+      if (seen.has(verdict.id)) return;
+      seen.add(verdict.id);
+      try {
+        const parsed = JSON.parse(body) as { type: string; data: ReceivedSignal['data'] };
+        options.onSignal({ id: verdict.id, type: parsed.type, valid: true, data: parsed.data });
+      } catch {
+        // A signed but unreadable body: accepted (it was delivered), nothing to print.
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
+  return server;
+}

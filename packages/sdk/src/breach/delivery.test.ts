@@ -1,0 +1,245 @@
+import { createHmac } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import nock from 'nock';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BreachSettings } from '../policy/types.js';
+import { FileOutbox } from './file-outbox.js';
+import { BreachService } from './service.js';
+import type { BreachInput } from './signal.js';
+
+const SECRET = `whsec_${Buffer.from('a-test-secret-of-32-bytes-length!').toString('base64')}`;
+const BSN = '111222333';
+
+function harness(hooks: BreachSettings['hooks'], start = '2026-11-25T10:00:00Z') {
+  let now = new Date(start);
+  const lines: string[] = [];
+  const settings: BreachSettings = {
+    hooks,
+    deadlineHours: 24,
+    escalateBeforeHours: 4,
+    massExport: { subjects: 500, windowMinutes: 60 },
+  };
+  const service = new BreachService({
+    outbox: new FileOutbox(mkdtempSync(join(tmpdir(), 'dpa-outbox-'))),
+    settings: () => settings,
+    clock: () => now,
+    env: { HOOK_SECRET: SECRET },
+    random: () => 0.5,
+    logger: pino({ level: 'trace' }, { write: (l: string) => lines.push(l) }),
+  });
+  return {
+    service,
+    lines,
+    advance(ms: number) {
+      now = new Date(now.getTime() + ms);
+    },
+    now: () => now,
+  };
+}
+
+const leak: BreachInput = {
+  kind: 'leak-in-response',
+  tenants: ['acme'],
+  nature: 'A response to GET /users/:id carried bsn data.',
+  categories: ['bsn'],
+  paths: ['/bsn'],
+  approximateRecords: 1,
+};
+
+describe('webhook delivery (nock)', () => {
+  beforeAll(() => nock.disableNetConnect());
+  afterEach(() => nock.cleanAll());
+  afterAll(() => nock.enableNetConnect());
+
+  it('retries 5xx with backoff under the same webhook-id, then delivers', async () => {
+    const ids: string[] = [];
+    const scope = nock('https://hooks.example.eu')
+      .post('/breach')
+      .times(2)
+      .reply(function () {
+        ids.push(String(this.req.headers['webhook-id']));
+        return [503, 'down'];
+      })
+      .post('/breach')
+      .reply(function () {
+        ids.push(String(this.req.headers['webhook-id']));
+        return [204];
+      });
+    const h = harness({
+      primary: { url: 'https://hooks.example.eu/breach', secretEnv: 'HOOK_SECRET' },
+    });
+    const signal = await h.service.signal(leak);
+    await h.service.runOnce();
+    let [status] = await h.service.list();
+    expect(status!.deliveries.primary).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastError: 'HTTP 503',
+    });
+    // 5 s backoff after the first failure: nothing is sent before then.
+    h.advance(4_000);
+    await h.service.runOnce();
+    expect(ids).toHaveLength(1);
+    h.advance(1_000);
+    await h.service.runOnce();
+    h.advance(10_000);
+    await h.service.runOnce();
+    [status] = await h.service.list();
+    expect(status).toMatchObject({
+      state: 'delivered',
+      deliveries: { primary: { status: 'delivered', attempts: 3 } },
+    });
+    expect(ids).toEqual([signal.id, signal.id, signal.id]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('honours Retry-After on 429', async () => {
+    nock('https://hooks.example.eu').post('/breach').reply(429, '', { 'retry-after': '120' });
+    const h = harness({ primary: { url: 'https://hooks.example.eu/breach' } });
+    await h.service.signal(leak);
+    await h.service.runOnce();
+    const [status] = await h.service.list();
+    expect(Date.parse(status!.deliveries.primary!.nextAttemptAt!) - h.now().getTime()).toBe(
+      120_000,
+    );
+  });
+
+  it('stops an endpoint that answers 410, for every signal', async () => {
+    const scope = nock('https://hooks.example.eu').post('/breach').once().reply(410);
+    const h = harness({ primary: { url: 'https://hooks.example.eu/breach' } });
+    await h.service.signal(leak);
+    await h.service.runOnce();
+    await h.service.signal({ ...leak, nature: 'A second leak.' });
+    await h.service.runOnce();
+    const states = (await h.service.list()).map((s) => s.deliveries.primary?.status);
+    expect(states).toEqual(['disabled', 'disabled']);
+    expect(scope.isDone()).toBe(true); // one request only: the second signal was not sent
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('treats a hook that does not answer in time as a retry', async () => {
+    nock('https://hooks.example.eu').post('/breach').delay(2_000).reply(200);
+    const h = harness({ primary: { url: 'https://hooks.example.eu/breach', timeoutMs: 100 } });
+    await h.service.signal(leak);
+    await h.service.runOnce();
+    const [status] = await h.service.list();
+    expect(status!.deliveries.primary).toMatchObject({ status: 'pending', lastError: 'timeout' });
+  });
+});
+
+describe('the deadline clock', () => {
+  beforeAll(() => nock.disableNetConnect());
+  afterAll(() => nock.enableNetConnect());
+
+  it('escalates an undeliverable signal before its deadline, with a fatal log line', async () => {
+    nock('https://hooks.example.eu').post('/breach').times(1000).reply(500).persist();
+    const escalated: unknown[] = [];
+    nock('https://pager.example.eu')
+      .post('/escalate')
+      .reply(200, (_uri, body) => {
+        escalated.push(body);
+        return '';
+      });
+    const h = harness({
+      primary: { url: 'https://hooks.example.eu/breach' },
+      pager: { url: 'https://pager.example.eu/escalate', role: 'escalation' },
+    });
+    const signal = await h.service.signal(leak);
+    for (let hour = 0; hour < 19; hour++) {
+      h.advance(60 * 60_000);
+      await h.service.runOnce();
+    }
+    expect(escalated).toEqual([]); // 19 h after discovery: still inside the margin
+    h.advance(60 * 60_000 + 1); // 20 h: 4 h before the deadline
+    await h.service.runOnce();
+    expect(escalated).toEqual([
+      expect.objectContaining({
+        type: 'breach.leak-in-response',
+        data: expect.objectContaining({ id: signal.id }),
+      }),
+    ]);
+    const [status] = await h.service.list();
+    expect(status!.state).toBe('escalated');
+    expect(status!.timeLeftMs).toBeLessThanOrEqual(4 * 3_600_000);
+    const fatal = h.lines
+      .map((l) => JSON.parse(l) as { level: number; msg: string })
+      .filter((l) => l.level === 60);
+    expect(fatal).toHaveLength(1);
+    nock.cleanAll();
+  });
+});
+
+describe('a real local receiver checks the signature with its own implementation', () => {
+  const received: { id: string; body: string; valid: boolean }[] = [];
+  // Standard Webhooks verification written from the spec, independent of signWebhook().
+  const verify = (headers: Record<string, string | string[] | undefined>, body: string) => {
+    const id = String(headers['webhook-id']);
+    const ts = String(headers['webhook-timestamp']);
+    const key = Buffer.from(SECRET.split('_')[1]!, 'base64');
+    const expected = createHmac('sha256', key).update(`${id}.${ts}.${body}`).digest('base64');
+    return String(headers['webhook-signature']).split(' ').includes(`v1,${expected}`);
+  };
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      received.push({
+        id: String(req.headers['webhook-id']),
+        body,
+        valid: verify(req.headers, body),
+      });
+      res.writeHead(200).end();
+    });
+  });
+  let url: string;
+  beforeAll(async () => {
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}/breach`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('receives a signed, thin, value-free payload', async () => {
+    const h = harness({ primary: { url, secretEnv: 'HOOK_SECRET' } }, new Date().toISOString());
+    const signal = await h.service.signal({
+      ...leak,
+      consequences: 'The number may have been seen by another learner.',
+      measures: 'Response check turned on.',
+    });
+    await h.service.runOnce();
+    expect(received).toEqual([{ id: signal.id, body: expect.any(String), valid: true }]);
+    const payload = JSON.parse(received[0]!.body) as {
+      type: string;
+      data: Record<string, unknown>;
+    };
+    expect(payload.type).toBe('breach.leak-in-response');
+    expect(payload.data).toMatchObject({
+      id: signal.id,
+      tenants: ['acme'],
+      categories: ['bsn'],
+      nature: leak.nature,
+      approximateRecords: 1,
+      deadline: signal.deadline,
+    });
+    expect(Date.parse(signal.deadline) - Date.parse(signal.discoveredAt)).toBe(24 * 3_600_000);
+    expect(received[0]!.body + h.lines.join('')).not.toContain(BSN);
+  });
+});
+
+describe('a signal never carries the data', () => {
+  it('refuses a BSN in its free text, and a signal without a nature', async () => {
+    const h = harness({});
+    await expect(h.service.signal({ ...leak, nature: `BSN ${BSN} leaked` })).rejects.toThrow(
+      /without the data itself/,
+    );
+    await expect(h.service.signal({ ...leak, measures: `blocked 111.222.333` })).rejects.toThrow(
+      /BSN/,
+    );
+    await expect(h.service.signal({ ...leak, nature: ' ' })).rejects.toThrow(/art. 33/);
+    expect(h.lines.join('')).not.toContain(BSN);
+  });
+});

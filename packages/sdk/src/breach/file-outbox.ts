@@ -1,0 +1,272 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { open, rename, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DpaGuardError } from '../errors.js';
+import type { BreachOutbox, DeliveryState, OutboxEntry } from './outbox.js';
+import type { BreachSignal } from './signal.js';
+
+type JournalRecord =
+  | { t: 'add'; signal: BreachSignal }
+  | { t: 'delivery'; id: string; hook: string; state: DeliveryState }
+  | { t: 'escalated'; id: string; at: string };
+
+const JOURNAL = 'outbox.jsonl';
+const LOCK = 'outbox.lock';
+
+/**
+ * The embedded outbox: an append-only JSON Lines journal in a local directory, each batch
+ * of records written and fsynced before the callers' promises resolve (group commit), so a
+ * signal that `add` accepted survives a crash. On open the journal is replayed; a record
+ * torn by a crash mid-write (the last line) is cut off, never guessed. `compact` rewrites
+ * the journal with open signals only, atomically (write, fsync, rename, fsync directory).
+ *
+ * One process per directory: a lock file holds the owner's pid and is taken over when that
+ * process is gone. Many instances need a shared store instead.
+ */
+export class FileOutbox implements BreachOutbox {
+  readonly #dir: string;
+  readonly #entries = new Map<string, OutboxEntry>();
+  #handle: FileHandle | undefined;
+  #queue: { line: string; done: (error?: Error) => void }[] = [];
+  #flushing: Promise<void> | undefined;
+  #opened: Promise<void> | undefined;
+  /** Records replayed that could not be read (a torn last line). */
+  discarded = 0;
+
+  constructor(dir: string) {
+    this.#dir = dir;
+  }
+
+  /** Opens (and replays) the journal; called by every method, once. */
+  #open(): Promise<void> {
+    this.#opened ??= (async () => {
+      mkdirSync(this.#dir, { recursive: true });
+      takeLock(join(this.#dir, LOCK));
+      const path = join(this.#dir, JOURNAL);
+      const text = readText(path);
+      const replay = replayJournal(text);
+      for (const [id, entry] of replay.entries) this.#entries.set(id, entry);
+      this.discarded = replay.discarded;
+      if (replay.wholeBytes < Buffer.byteLength(text) || (text !== '' && !text.endsWith('\n'))) {
+        // A crash tore the last record: keep what was whole, and end with a newline.
+        const whole = Buffer.from(text).subarray(0, replay.wholeBytes);
+        const ended = whole.length === 0 || whole.at(-1) === 10;
+        writeDurably(path, ended ? whole : Buffer.concat([whole, Buffer.from('\n')]));
+      }
+      this.#handle = await open(path, 'a');
+    })();
+    return this.#opened;
+  }
+
+  async #append(record: JournalRecord): Promise<void> {
+    await this.#open();
+    await new Promise<void>((resolve, reject) => {
+      this.#queue.push({
+        line: `${JSON.stringify(record)}\n`,
+        done: (e) => (e ? reject(e) : resolve()),
+      });
+      this.#flushing ??= this.#flush();
+    });
+    applyRecord(this.#entries, record);
+  }
+
+  /** Writes every queued record in one write and one fsync, then wakes their callers. */
+  async #flush(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch = this.#queue;
+      this.#queue = [];
+      try {
+        await this.#handle!.write(batch.map((b) => b.line).join(''));
+        await this.#handle!.sync();
+        for (const b of batch) b.done();
+      } catch (error) {
+        for (const b of batch) b.done(error as Error);
+      }
+    }
+    this.#flushing = undefined;
+  }
+
+  async add(signal: BreachSignal): Promise<void> {
+    await this.#open();
+    if (this.#entries.has(signal.id)) return;
+    await this.#append({ t: 'add', signal });
+  }
+
+  async setDelivery(id: string, hook: string, state: DeliveryState): Promise<void> {
+    await this.#append({ t: 'delivery', id, hook, state });
+  }
+
+  async setEscalated(id: string, at: string): Promise<void> {
+    await this.#append({ t: 'escalated', id, at });
+  }
+
+  async entries(): Promise<OutboxEntry[]> {
+    await this.#open();
+    return [...this.#entries.values()].map((e) => structuredClone(e));
+  }
+
+  async compact(isDone: (entry: OutboxEntry) => boolean): Promise<void> {
+    await this.#open();
+    while (this.#flushing !== undefined) await this.#flushing;
+    const keep: JournalRecord[] = [];
+    for (const [id, entry] of this.#entries) {
+      if (isDone(entry)) {
+        this.#entries.delete(id);
+        continue;
+      }
+      keep.push({ t: 'add', signal: entry.signal });
+      for (const [hook, state] of Object.entries(entry.deliveries))
+        keep.push({ t: 'delivery', id, hook, state });
+      if (entry.escalatedAt !== undefined) keep.push({ t: 'escalated', id, at: entry.escalatedAt });
+    }
+    const path = join(this.#dir, JOURNAL);
+    const tmp = `${path}.compact`;
+    writeDurably(tmp, Buffer.from(keep.map((r) => `${JSON.stringify(r)}\n`).join('')));
+    await this.#handle!.close();
+    await rename(tmp, path);
+    syncDirectory(this.#dir);
+    this.#handle = await open(path, 'a');
+  }
+
+  async close(): Promise<void> {
+    if (this.#opened === undefined) return;
+    await this.#opened;
+    while (this.#flushing !== undefined) await this.#flushing;
+    await this.#handle?.close();
+    this.#handle = undefined;
+    this.#opened = undefined;
+    this.#entries.clear();
+    releaseLock(join(this.#dir, LOCK));
+  }
+}
+
+function applyRecord(entries: Map<string, OutboxEntry>, record: JournalRecord): void {
+  switch (record.t) {
+    case 'add':
+      if (!entries.has(record.signal.id))
+        entries.set(record.signal.id, { signal: record.signal, deliveries: {} });
+      return;
+    case 'delivery': {
+      const entry = entries.get(record.id);
+      if (entry !== undefined) entry.deliveries[record.hook] = record.state;
+      return;
+    }
+    case 'escalated': {
+      const entry = entries.get(record.id);
+      if (entry !== undefined) entry.escalatedAt = record.at;
+      return;
+    }
+  }
+}
+
+/**
+ * Replays a journal: the entries it describes, how many bytes of it are whole records
+ * (a crash can tear only the end), and how many records could not be read.
+ */
+export function replayJournal(text: string): {
+  entries: Map<string, OutboxEntry>;
+  wholeBytes: number;
+  discarded: number;
+} {
+  const entries = new Map<string, OutboxEntry>();
+  let wholeBytes = 0;
+  let offset = 0;
+  let discarded = 0;
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    const last = i === lines.length - 1;
+    const end = offset + Buffer.byteLength(line) + (last ? 0 : 1);
+    if (line.trim() !== '') {
+      const record = parseRecord(line);
+      if (record === undefined) discarded++;
+      else {
+        applyRecord(entries, record);
+        wholeBytes = end;
+      }
+    }
+    if (!last && line.trim() === '') wholeBytes = end;
+    offset = end;
+  });
+  return { entries, wholeBytes, discarded };
+}
+
+/** The outbox as a journal on disk says it is, without taking it over (for the CLI). */
+export function readOutbox(dir: string): OutboxEntry[] {
+  return [...replayJournal(readText(join(dir, JOURNAL))).entries.values()];
+}
+
+/** The pid of a live process that holds the outbox in `dir`, if any. */
+export function outboxOwner(dir: string): number | undefined {
+  const owner = Number(readText(join(dir, LOCK)).trim());
+  return Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)
+    ? owner
+    : undefined;
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw error;
+  }
+}
+
+function parseRecord(line: string): JournalRecord | undefined {
+  try {
+    const record = JSON.parse(line) as Partial<JournalRecord>;
+    if (record.t === 'add' && typeof record.signal?.id === 'string') return record as JournalRecord;
+    if ((record.t === 'delivery' || record.t === 'escalated') && typeof record.id === 'string')
+      return record as JournalRecord;
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeDurably(path: string, data: Buffer): void {
+  const fd = openSync(path, 'w');
+  try {
+    writeFileSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function syncDirectory(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Some platforms cannot fsync a directory; the rename is still atomic there.
+  }
+}
+
+function takeLock(path: string): void {
+  const owner = outboxOwner(path.slice(0, -LOCK.length - 1));
+  if (owner !== undefined) {
+    throw new DpaGuardError(
+      'DPA_ERR_INVALID_OPTIONS',
+      `the breach outbox in ${path.slice(0, -LOCK.length - 1)} is in use by process ${String(owner)}; give each process its own directory, or use a shared store.`,
+    );
+  }
+  writeDurably(path, Buffer.from(String(process.pid)));
+}
+
+function releaseLock(path: string): void {
+  if (Number(readText(path).trim()) === process.pid) writeDurably(path, Buffer.from(''));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,120 @@
+import type { BreachHook } from '../policy/types.js';
+import { signWebhook } from './webhook.js';
+import type { BreachSignal } from './signal.js';
+
+/** How one delivery attempt ended. */
+export type HookResult =
+  | { kind: 'delivered' }
+  /** 410 Gone: the endpoint asks never to be called again. */
+  | { kind: 'gone' }
+  /** Try again later: 429, 5xx, other statuses, timeouts, network errors. */
+  | { kind: 'retry'; error: string; retryAfterMs?: number };
+
+/** A destination for breach signals: an HTTP webhook or a function in the process. */
+export interface HookTarget {
+  name: string;
+  role: 'primary' | 'escalation';
+  deliver(signal: BreachSignal): Promise<HookResult>;
+}
+
+/** A hook given in code for in-process alerting (a pager, a chat bot). */
+export interface FunctionHook {
+  role?: 'primary' | 'escalation';
+  /** Resolve to deliver; throw to have it retried like a failed webhook. */
+  deliver(signal: BreachSignal): void | Promise<void>;
+}
+
+/** The webhook body (Standard Webhooks): small, typed, the signal as data. */
+export function webhookBody(signal: BreachSignal, now: Date): string {
+  return JSON.stringify({
+    type: `breach.${signal.kind}`,
+    timestamp: now.toISOString(),
+    data: signal,
+  });
+}
+
+/**
+ * A Standard Webhooks 1.0 endpoint: `webhook-id` is the signal's id on every retry,
+ * `webhook-timestamp` the attempt's time, `webhook-signature` the HMAC over both and the
+ * body with the `whsec_` secret from the environment variable the policy names.
+ */
+export function webhookTarget(
+  name: string,
+  hook: BreachHook,
+  options: { env: NodeJS.ProcessEnv; clock: () => Date; fetch: typeof fetch },
+): HookTarget {
+  return {
+    name,
+    role: hook.role ?? 'primary',
+    async deliver(signal) {
+      const now = options.clock();
+      const body = webhookBody(signal, now);
+      const timestamp = Math.floor(now.getTime() / 1000);
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        'webhook-id': signal.id,
+        'webhook-timestamp': String(timestamp),
+      };
+      if (hook.secretEnv !== undefined) {
+        const secret = options.env[hook.secretEnv];
+        if (secret === undefined || secret === '')
+          return {
+            kind: 'retry',
+            error: `environment variable ${hook.secretEnv} (the signing secret) is not set`,
+          };
+        try {
+          headers['webhook-signature'] = signWebhook(secret, signal.id, timestamp, body);
+        } catch (error) {
+          return { kind: 'retry', error: `${hook.secretEnv}: ${(error as Error).message}` };
+        }
+      }
+      let response: Response;
+      try {
+        response = await options.fetch(hook.url, {
+          method: 'POST',
+          headers,
+          body,
+          signal: AbortSignal.timeout(hook.timeoutMs ?? 15_000),
+        });
+        await response.arrayBuffer().catch(() => undefined);
+      } catch (error) {
+        const e = error as Error;
+        return {
+          kind: 'retry',
+          error: e.name === 'TimeoutError' ? 'timeout' : `network: ${e.message}`,
+        };
+      }
+      if (response.status >= 200 && response.status < 300) return { kind: 'delivered' };
+      if (response.status === 410) return { kind: 'gone' };
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now);
+      return {
+        kind: 'retry',
+        error: `HTTP ${String(response.status)}`,
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      };
+    },
+  };
+}
+
+export function functionTarget(name: string, hook: FunctionHook): HookTarget {
+  return {
+    name,
+    role: hook.role ?? 'primary',
+    async deliver(signal) {
+      try {
+        await hook.deliver(structuredClone(signal));
+        return { kind: 'delivered' };
+      } catch (error) {
+        return { kind: 'retry', error: `hook threw: ${(error as Error).name}` };
+      }
+    },
+  };
+}
+
+/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now: Date): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
+}

@@ -1,0 +1,369 @@
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { BreachSettings } from '../policy/types.js';
+import { runOutsideProcessing } from '../purpose/context.js';
+import {
+  functionTarget,
+  webhookTarget,
+  type FunctionHook,
+  type HookResult,
+  type HookTarget,
+} from './hooks.js';
+import type { BreachOutbox, DeliveryState, OutboxEntry } from './outbox.js';
+import type { BreachReport, BreachSink } from './report.js';
+import { createSignal, type BreachInput, type BreachSignal } from './signal.js';
+
+export interface BreachServiceOptions {
+  outbox: BreachOutbox;
+  /** The breach settings of the policy in force (hooks, deadline, escalation margin). */
+  settings: () => BreachSettings;
+  /** Hooks given in code, next to the policy's webhooks. */
+  functionHooks?: Readonly<Record<string, FunctionHook>>;
+  clock: () => Date;
+  env?: NodeJS.ProcessEnv;
+  fetch?: typeof fetch;
+  logger?: Logger | undefined;
+  /** Jitter source in [0, 1). */
+  random?: () => number;
+  /** Where `dpa-guard breach retry` leaves requests for a running process. */
+  requestsDir?: string;
+  /** Compact the outbox once this many delivered signals are kept. Default 100. */
+  compactAfter?: number;
+}
+
+/** A signal as `breach list` shows it. */
+export interface SignalStatus {
+  id: string;
+  kind: BreachSignal['kind'];
+  tenants: string[];
+  discoveredAt: string;
+  deadline: string;
+  /** Milliseconds until the deadline (negative once passed). */
+  timeLeftMs: number;
+  state: 'open' | 'escalated' | 'delivered';
+  deliveries: Record<string, DeliveryState>;
+}
+
+const BASE_DELAY_MS = 5_000;
+const MAX_DELAY_MS = 60 * 60_000;
+const PARALLEL = 8;
+
+/**
+ * Breach signals from discovery to the controller's hook (clause 8): every signal is
+ * stored durably before `signal()` resolves, delivered at least once to every primary
+ * hook with exponential backoff and jitter (honouring Retry-After, stopping an endpoint
+ * that answers 410), and escalated — to the escalation hooks, with a fatal log line — when
+ * it is still undelivered `escalateBeforeHours` before its deadline.
+ */
+export class BreachService implements BreachSink {
+  readonly #o: Required<Omit<BreachServiceOptions, 'logger' | 'requestsDir'>> &
+    Pick<BreachServiceOptions, 'logger' | 'requestsDir'>;
+  readonly #gone = new Set<string>();
+  #running: Promise<void> | undefined;
+  #again = false;
+  #timer: NodeJS.Timeout | undefined;
+  #started = false;
+
+  constructor(options: BreachServiceOptions) {
+    this.#o = {
+      functionHooks: {},
+      env: process.env,
+      fetch: (...args) => globalThis.fetch(...args),
+      random: Math.random,
+      compactAfter: 100,
+      ...options,
+    };
+  }
+
+  /** Records a breach signal durably and starts its delivery; resolves with the signal. */
+  async signal(input: BreachInput): Promise<BreachSignal> {
+    const signal = createSignal(input, this.#o.settings(), this.#o.clock());
+    await this.#o.outbox.add(signal);
+    this.#o.logger?.warn(
+      {
+        dpa: {
+          breach: {
+            id: signal.id,
+            kind: signal.kind,
+            tenants: signal.tenants,
+            categories: signal.categories,
+            deadline: signal.deadline,
+          },
+        },
+      },
+      'dpa-guard breach signal recorded',
+    );
+    if (this.#started) this.#schedule(0);
+    return signal;
+  }
+
+  /** The sink interface: a report from the egress check or the outbound guard. */
+  async report(report: BreachReport): Promise<void> {
+    await this.signal(report);
+  }
+
+  /** Delivers what is due now and escalates what must be; safe to call at any time. */
+  runOnce(): Promise<void> {
+    if (this.#running !== undefined) {
+      this.#again = true;
+      return this.#running;
+    }
+    this.#running = runOutsideProcessing(async () => {
+      try {
+        do {
+          this.#again = false;
+          await this.#pickUpRequests();
+          await this.#pass();
+        } while (this.#again);
+      } finally {
+        this.#running = undefined;
+      }
+    });
+    return this.#running;
+  }
+
+  /** Starts the background delivery loop (timers are unref'd: they never keep a process up). */
+  start(): void {
+    this.#started = true;
+    this.#schedule(0);
+  }
+
+  async close(): Promise<void> {
+    this.#started = false;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    await this.#running;
+    await this.#o.outbox.close();
+  }
+
+  async list(): Promise<SignalStatus[]> {
+    const now = this.#o.clock().getTime();
+    return (await this.#o.outbox.entries()).map((entry) => statusOf(entry, now));
+  }
+
+  /** Makes every delivery of a signal due again now (a person's retry). */
+  async retry(id: string): Promise<boolean> {
+    const entry = (await this.#o.outbox.entries()).find((e) => e.signal.id === id);
+    if (entry === undefined) return false;
+    for (const target of this.#targetsFor(entry)) {
+      this.#gone.delete(target.name);
+      const previous = entry.deliveries[target.name];
+      if (previous?.status === 'delivered') continue;
+      await this.#o.outbox.setDelivery(id, target.name, {
+        status: 'pending',
+        attempts: previous?.attempts ?? 0,
+        nextAttemptAt: this.#o.clock().toISOString(),
+      });
+    }
+    if (this.#started) this.#schedule(0);
+    return true;
+  }
+
+  #targets(): HookTarget[] {
+    const { hooks } = this.#o.settings();
+    const web = Object.entries(hooks).map(([name, hook]) =>
+      webhookTarget(name, hook, { env: this.#o.env, clock: this.#o.clock, fetch: this.#o.fetch }),
+    );
+    const fn = Object.entries(this.#o.functionHooks).map(([name, hook]) =>
+      functionTarget(name, hook),
+    );
+    return [...web, ...fn];
+  }
+
+  #targetsFor(entry: OutboxEntry): HookTarget[] {
+    return this.#targets().filter((t) => t.role === 'primary' || entry.escalatedAt !== undefined);
+  }
+
+  async #pass(): Promise<void> {
+    const now = this.#o.clock();
+    const settings = this.#o.settings();
+    const targets = this.#targets();
+    const due: (() => Promise<void>)[] = [];
+    let done = 0;
+    for (const entry of await this.#o.outbox.entries()) {
+      if (isDone(entry, targets)) {
+        done++;
+        continue;
+      }
+      const escalateAt =
+        Date.parse(entry.signal.deadline) - settings.escalateBeforeHours * 3_600_000;
+      if (
+        entry.escalatedAt === undefined &&
+        !deliveredToPrimary(entry, targets) &&
+        now.getTime() >= escalateAt
+      ) {
+        entry.escalatedAt = now.toISOString();
+        await this.#o.outbox.setEscalated(entry.signal.id, entry.escalatedAt);
+        this.#o.logger?.fatal(
+          {
+            dpa: {
+              breach: {
+                id: entry.signal.id,
+                kind: entry.signal.kind,
+                tenants: entry.signal.tenants,
+                deadline: entry.signal.deadline,
+                deliveries: entry.deliveries,
+              },
+            },
+          },
+          'dpa-guard breach signal NOT delivered before the escalation margin: escalating',
+        );
+      }
+      for (const target of targets) {
+        if (target.role === 'escalation' && entry.escalatedAt === undefined) continue;
+        const state = entry.deliveries[target.name] ?? { status: 'pending', attempts: 0 };
+        if (state.status !== 'pending') continue;
+        if (state.nextAttemptAt !== undefined && Date.parse(state.nextAttemptAt) > now.getTime())
+          continue;
+        due.push(() => this.#attempt(entry.signal, target, state));
+      }
+    }
+    for (let i = 0; i < due.length; i += PARALLEL)
+      await Promise.all(due.slice(i, i + PARALLEL).map((f) => f()));
+    if (done >= this.#o.compactAfter) await this.#o.outbox.compact((e) => isDone(e, targets));
+  }
+
+  async #attempt(signal: BreachSignal, target: HookTarget, state: DeliveryState): Promise<void> {
+    const attempts = state.attempts + 1;
+    const at = this.#o.clock();
+    const result: HookResult = this.#gone.has(target.name)
+      ? { kind: 'gone' }
+      : await target.deliver(signal).catch((error: unknown): HookResult => ({
+          kind: 'retry',
+          error: `delivery failed: ${(error as Error).name}`,
+        }));
+    const base = { attempts, lastAttemptAt: at.toISOString() };
+    const log = { dpa: { breach: { id: signal.id, hook: target.name, attempts } } };
+    switch (result.kind) {
+      case 'delivered':
+        await this.#o.outbox.setDelivery(signal.id, target.name, {
+          ...base,
+          status: 'delivered',
+          deliveredAt: at.toISOString(),
+        });
+        this.#o.logger?.info(log, 'dpa-guard breach signal delivered');
+        return;
+      case 'gone':
+        this.#gone.add(target.name);
+        await this.#o.outbox.setDelivery(signal.id, target.name, {
+          ...base,
+          status: 'disabled',
+          lastError: 'HTTP 410: endpoint disabled',
+        });
+        this.#o.logger?.error(log, 'dpa-guard breach hook answered 410 Gone: endpoint disabled');
+        return;
+      case 'retry': {
+        const backoff =
+          Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempts - 1)) *
+          (0.8 + 0.4 * this.#o.random());
+        const delay = Math.max(backoff, result.retryAfterMs ?? 0);
+        const nextAttemptAt = new Date(at.getTime() + delay).toISOString();
+        await this.#o.outbox.setDelivery(signal.id, target.name, {
+          ...base,
+          status: 'pending',
+          lastError: result.error,
+          nextAttemptAt,
+        });
+        this.#o.logger?.warn(
+          { dpa: { breach: { ...log.dpa.breach, error: result.error, nextAttemptAt } } },
+          'dpa-guard breach delivery failed; will retry',
+        );
+      }
+    }
+  }
+
+  /** Retry requests left by `dpa-guard breach retry` while this process held the outbox. */
+  async #pickUpRequests(): Promise<void> {
+    const dir = this.#o.requestsDir;
+    if (dir === undefined) return;
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      rmSync(join(dir, name), { force: true });
+      await this.retry(name);
+    }
+  }
+
+  #schedule(ms: number): void {
+    if (!this.#started) return;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.runOnce()
+        .catch((error: unknown) =>
+          this.#o.logger?.error(
+            { err: { name: (error as Error).name } },
+            'dpa-guard breach delivery loop failed',
+          ),
+        )
+        .then(async () => this.#schedule(await this.#nextDelay()));
+    }, ms);
+    this.#timer.unref();
+  }
+
+  /** Until the next due delivery or escalation, polling at least every 5 s for requests. */
+  async #nextDelay(): Promise<number> {
+    const now = this.#o.clock().getTime();
+    const settings = this.#o.settings();
+    const targets = this.#targets();
+    let next = now + 5_000;
+    for (const entry of await this.#o.outbox.entries()) {
+      if (isDone(entry, targets)) continue;
+      if (entry.escalatedAt === undefined)
+        next = Math.min(
+          next,
+          Date.parse(entry.signal.deadline) - settings.escalateBeforeHours * 3_600_000,
+        );
+      for (const state of Object.values(entry.deliveries))
+        if (state.status === 'pending' && state.nextAttemptAt !== undefined)
+          next = Math.min(next, Date.parse(state.nextAttemptAt));
+    }
+    return Math.max(0, next - now);
+  }
+}
+
+/** Leaves a retry request for the process that holds the outbox. */
+export function requestRetry(requestsDir: string, id: string): void {
+  mkdirSync(requestsDir, { recursive: true });
+  writeFileSync(join(requestsDir, id.replace(/[^A-Za-z0-9_-]/g, '')), '');
+}
+
+function deliveredToPrimary(entry: OutboxEntry, targets: readonly HookTarget[]): boolean {
+  return targets.some(
+    (t) => t.role === 'primary' && entry.deliveries[t.name]?.status === 'delivered',
+  );
+}
+
+/** Delivered to a primary hook, and to every escalation hook if it was escalated. */
+function isDone(entry: OutboxEntry, targets: readonly HookTarget[]): boolean {
+  if (!deliveredToPrimary(entry, targets)) return false;
+  if (entry.escalatedAt === undefined) return true;
+  return targets
+    .filter((t) => t.role === 'escalation')
+    .every((t) => (entry.deliveries[t.name]?.status ?? 'pending') !== 'pending');
+}
+
+/**
+ * A signal's standing from what its deliveries recorded: delivered once a hook took it and
+ * none is still pending, escalated once the deadline clock raised it, open otherwise.
+ */
+export function statusOf(entry: OutboxEntry, now: number): SignalStatus {
+  const { signal } = entry;
+  const states = Object.values(entry.deliveries);
+  const delivered =
+    states.some((d) => d.status === 'delivered') && !states.some((d) => d.status === 'pending');
+  return {
+    id: signal.id,
+    kind: signal.kind,
+    tenants: signal.tenants,
+    discoveredAt: signal.discoveredAt,
+    deadline: signal.deadline,
+    timeLeftMs: Date.parse(signal.deadline) - now,
+    state: delivered ? 'delivered' : entry.escalatedAt === undefined ? 'open' : 'escalated',
+    deliveries: entry.deliveries,
+  };
+}
