@@ -3,6 +3,7 @@ import { BsnDetector, type KeyContext } from './bsn.js';
 import { compileKeyPatterns, readDataFile } from './data.js';
 import { lexicons, type SpecialCategory } from './lexicon.js';
 import { normalise } from './normalise.js';
+import { genderOfValue, namesPartner, type Gender } from './partner.js';
 import { Prefilter } from './prefilter.js';
 import { compilePointerPattern, type PointerPattern } from './patterns.js';
 import { SpecialCategoryDetector, type FieldHints } from './special.js';
@@ -40,6 +41,8 @@ interface KeyFacts {
   bsn: boolean;
   /** The prefilter's verdict on the name itself (a BSN or a sentence used as a key). */
   mayHold: boolean;
+  /** The name holds the writer's gender ("geslacht"), for same-sex partner mentions. */
+  gender: boolean;
   courseContent: boolean;
 }
 
@@ -53,6 +56,7 @@ const NO_CATEGORIES: ReadonlySet<never> = new Set();
 const OPEN: RuleState = { never: NO_CATEGORIES, always: NO_CATEGORIES };
 const HAS_DIGIT = /\d/;
 const KEY_CACHE_LIMIT = 10_000;
+const SAME_PARTNER_CONFIDENCE = 0.75;
 
 let shared:
   | {
@@ -60,6 +64,7 @@ let shared:
       special: SpecialCategoryDetector;
       prefilter: Prefilter;
       isCourseKey: (key: string) => boolean;
+      isGenderKey: (key: string) => boolean;
     }
   | undefined;
 
@@ -67,13 +72,13 @@ let shared:
 function detectors() {
   if (shared !== undefined) return shared;
   const bsn = new BsnDetector();
+  const fields = readDataFile<{ courseContent: string[]; genderKeys: string[] }>('fields.json');
   shared = {
     bsn,
     special: new SpecialCategoryDetector(),
     prefilter: new Prefilter([...lexicons().termList, ...bsn.keywordList]),
-    isCourseKey: compileKeyPatterns(
-      readDataFile<{ courseContent: string[] }>('fields.json').courseContent,
-    ),
+    isCourseKey: compileKeyPatterns(fields.courseContent),
+    isGenderKey: compileKeyPatterns(fields.genderKeys),
   };
   return shared;
 }
@@ -126,6 +131,7 @@ export class DetectionEngine {
     };
     // Per node, only where something differs from the parent: field-name categories
     // inherited from enclosing fields, course content, and the field rules in force.
+    let writerGender: Gender | undefined;
     const inherited = new Map<number, ReadonlySet<SpecialCategory>>();
     const course = new Set<number>();
     const ruleStates = new Map<number, RuleState>();
@@ -167,6 +173,8 @@ export class DetectionEngine {
         return state.never.size < 10 || state.always.size > 0;
       },
       string: (raw, visit, isKey) => {
+        if (!isKey && visit.ownKey !== undefined && this.#factsOf(visit.ownKey).gender)
+          writerGender ??= genderOfValue(raw);
         // The fast path: most strings hold no term and no number, and only a value in a
         // field named for a category ("vakbond": "ja") can then still be a finding.
         // Field names repeat with the schema: their screen is cached with their facts.
@@ -211,20 +219,43 @@ export class DetectionEngine {
         }
       },
     });
+    if (writerGender !== undefined && walk.incomplete === undefined)
+      this.#samePartner(value, writerGender, (path) => {
+        const id = `sexual_orientation\u0000${path}`;
+        if (!found.has(id) && SAME_PARTNER_CONFIDENCE >= threshold)
+          found.set(id, {
+            category: 'sexual_orientation',
+            path,
+            confidence: SAME_PARTNER_CONFIDENCE,
+            rule: 'sexual_orientation.same-sex-partner',
+          });
+      });
     const findings = [...found.values()];
     return walk.incomplete === undefined ? { findings } : { findings, incomplete: walk.incomplete };
+  }
+
+  /** Second pass, only for a body that gives its writer's gender: partner mentions. */
+  #samePartner(value: unknown, gender: Gender, report: (path: string) => void): void {
+    const walk = new Walk();
+    walk.run(value, this.#settings.limits, {
+      string: (raw, visit, isKey) => {
+        if (!isKey && namesPartner(raw, gender)) report(walk.pointer(visit.node));
+      },
+      scalar: () => undefined,
+    });
   }
 
   #factsOf(key: string): KeyFacts {
     let facts = this.#keyFacts.get(key);
     if (facts === undefined) {
-      const { bsn, special, isCourseKey, prefilter } = detectors();
+      const { bsn, special, isCourseKey, isGenderKey, prefilter } = detectors();
       const categories = special.categoriesOfKey(key);
       facts = {
         categories,
         contextCategories: [...new Set([...categories, ...special.contextCategoriesOfKey(key)])],
         bsn: bsn.isBsnKey(key),
         mayHold: prefilter.mayHold(key),
+        gender: isGenderKey(key),
         courseContent: isCourseKey(key),
       };
       if (this.#keyFacts.size >= KEY_CACHE_LIMIT) this.#keyFacts.clear();

@@ -104,3 +104,31 @@ describe('policy field rules narrow and widen where categories are looked for', 
     expect(guard.inspect(body).findings.map((f) => f.category)).toEqual(['health']);
   });
 });
+
+describe("a same-sex partner, when the body gives the writer's gender", () => {
+  it.each([
+    [
+      { geslacht: 'man', opmerking: 'Mijn man haalt me op na de cursus.' },
+      ['sexual_orientation /opmerking'],
+    ],
+    [
+      { profile: { gender: 'female' }, note: 'My wife will attend the graduation.' },
+      ['sexual_orientation /note'],
+    ],
+    [
+      { gender: 'M', chat: ['Mijn vriend en ik zijn verloofd, dus ik wil de cursus eerder doen.'] },
+      ['sexual_orientation /chat/0'],
+    ],
+  ])('finds %j', (body, expected) => {
+    expect(categoriesOf(body)).toEqual(expected);
+  });
+
+  it.each([
+    { geslacht: 'man', opmerking: 'Mijn vrouw haalt me op.' },
+    { geslacht: 'vrouw', opmerking: 'Mijn man haalt me op.' },
+    { opmerking: 'Mijn man haalt me op.' },
+    { geslacht: 'man', opmerking: 'Mijn vriend komt ook naar de cursus.' },
+  ])('finds nothing in %j', (body) => {
+    expect(categoriesOf(body)).toEqual([]);
+  });
+});
