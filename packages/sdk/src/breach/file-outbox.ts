@@ -1,7 +1,15 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { open, rename, type FileHandle } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DpaGuardError } from '../errors.js';
+import {
+  DurableAppender,
+  lockOwner,
+  readText,
+  releaseDirLock,
+  syncDirectory,
+  takeDirLock,
+  writeDurably,
+} from '../storage/durable-file.js';
 import type { BreachOutbox, DeliveryState, OutboxEntry } from './outbox.js';
 import type { BreachSignal } from './signal.js';
 
@@ -26,9 +34,7 @@ const LOCK = 'outbox.lock';
 export class FileOutbox implements BreachOutbox {
   readonly #dir: string;
   readonly #entries = new Map<string, OutboxEntry>();
-  #handle: FileHandle | undefined;
-  #queue: { line: string; done: (error?: Error) => void }[] = [];
-  #flushing: Promise<void> | undefined;
+  #appender: DurableAppender | undefined;
   #opened: Promise<void> | undefined;
   /** Records replayed that could not be read (a torn last line). */
   discarded = 0;
@@ -41,7 +47,7 @@ export class FileOutbox implements BreachOutbox {
   #open(): Promise<void> {
     this.#opened ??= (async () => {
       mkdirSync(this.#dir, { recursive: true });
-      takeLock(join(this.#dir, LOCK));
+      takeDirLock(this.#dir, LOCK, 'breach outbox');
       const path = join(this.#dir, JOURNAL);
       const text = readText(path);
       const replay = replayJournal(text);
@@ -53,37 +59,15 @@ export class FileOutbox implements BreachOutbox {
         const ended = whole.length === 0 || whole.at(-1) === 10;
         writeDurably(path, ended ? whole : Buffer.concat([whole, Buffer.from('\n')]));
       }
-      this.#handle = await open(path, 'a');
+      this.#appender = await DurableAppender.open(path);
     })();
     return this.#opened;
   }
 
   async #append(record: JournalRecord): Promise<void> {
     await this.#open();
-    await new Promise<void>((resolve, reject) => {
-      this.#queue.push({
-        line: `${JSON.stringify(record)}\n`,
-        done: (e) => (e ? reject(e) : resolve()),
-      });
-      this.#flushing ??= this.#flush();
-    });
+    await this.#appender!.append(`${JSON.stringify(record)}\n`);
     applyRecord(this.#entries, record);
-  }
-
-  /** Writes every queued record in one write and one fsync, then wakes their callers. */
-  async #flush(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const batch = this.#queue;
-      this.#queue = [];
-      try {
-        await this.#handle!.write(batch.map((b) => b.line).join(''));
-        await this.#handle!.sync();
-        for (const b of batch) b.done();
-      } catch (error) {
-        for (const b of batch) b.done(error as Error);
-      }
-    }
-    this.#flushing = undefined;
   }
 
   async add(signal: BreachSignal): Promise<void> {
@@ -107,7 +91,6 @@ export class FileOutbox implements BreachOutbox {
 
   async compact(isDone: (entry: OutboxEntry) => boolean): Promise<void> {
     await this.#open();
-    while (this.#flushing !== undefined) await this.#flushing;
     const keep: JournalRecord[] = [];
     for (const [id, entry] of this.#entries) {
       if (isDone(entry)) {
@@ -122,21 +105,20 @@ export class FileOutbox implements BreachOutbox {
     const path = join(this.#dir, JOURNAL);
     const tmp = `${path}.compact`;
     writeDurably(tmp, Buffer.from(keep.map((r) => `${JSON.stringify(r)}\n`).join('')));
-    await this.#handle!.close();
+    await this.#appender!.close();
     await rename(tmp, path);
     syncDirectory(this.#dir);
-    this.#handle = await open(path, 'a');
+    this.#appender = await DurableAppender.open(path);
   }
 
   async close(): Promise<void> {
     if (this.#opened === undefined) return;
     await this.#opened;
-    while (this.#flushing !== undefined) await this.#flushing;
-    await this.#handle?.close();
-    this.#handle = undefined;
+    await this.#appender?.close();
+    this.#appender = undefined;
     this.#opened = undefined;
     this.#entries.clear();
-    releaseLock(join(this.#dir, LOCK));
+    releaseDirLock(this.#dir, LOCK);
   }
 }
 
@@ -197,19 +179,7 @@ export function readOutbox(dir: string): OutboxEntry[] {
 
 /** The pid of a live process that holds the outbox in `dir`, if any. */
 export function outboxOwner(dir: string): number | undefined {
-  const owner = Number(readText(join(dir, LOCK)).trim());
-  return Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)
-    ? owner
-    : undefined;
-}
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw error;
-  }
+  return lockOwner(dir, LOCK);
 }
 
 function parseRecord(line: string): JournalRecord | undefined {
@@ -221,52 +191,5 @@ function parseRecord(line: string): JournalRecord | undefined {
     return undefined;
   } catch {
     return undefined;
-  }
-}
-
-function writeDurably(path: string, data: Buffer): void {
-  const fd = openSync(path, 'w');
-  try {
-    writeFileSync(fd, data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function syncDirectory(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Some platforms cannot fsync a directory; the rename is still atomic there.
-  }
-}
-
-function takeLock(path: string): void {
-  const owner = outboxOwner(path.slice(0, -LOCK.length - 1));
-  if (owner !== undefined) {
-    throw new DpaGuardError(
-      'DPA_ERR_INVALID_OPTIONS',
-      `the breach outbox in ${path.slice(0, -LOCK.length - 1)} is in use by process ${String(owner)}; give each process its own directory, or use a shared store.`,
-    );
-  }
-  writeDurably(path, Buffer.from(String(process.pid)));
-}
-
-function releaseLock(path: string): void {
-  if (Number(readText(path).trim()) === process.pid) writeDurably(path, Buffer.from(''));
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
