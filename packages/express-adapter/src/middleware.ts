@@ -93,6 +93,7 @@ export function dpaGuard(options: DpaGuardOptions = {}): DpaGuardMiddleware {
       },
       'dpa-guard decision',
     );
+    void guard.recordDecision(decision);
     options.onDecision?.(decision, req);
   };
 

@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
+import { FileAuditJournal, type AuditJournal } from './audit/journal.js';
+import { sharedByKey } from './storage/shared.js';
+import type { AuditEntry, AuditRecord } from './audit/record.js';
 import { AccessMonitor, type AccessRecord } from './breach/access.js';
-import { defaultBreachDir } from './breach/dirs.js';
+import { defaultDataDir } from './storage/dirs.js';
 import { FileOutbox } from './breach/file-outbox.js';
 import type { FunctionHook } from './breach/hooks.js';
 import type { BreachOutbox } from './breach/outbox.js';
@@ -38,6 +41,20 @@ export interface GuardOptions {
   breachSink?: BreachSink;
   /** The durable breach outbox and its delivery (clause 8). */
   breach?: BreachOptions;
+  /** The audit trail: records of processing (clause 10, GDPR art. 30(2)). */
+  audit?: AuditOptions;
+}
+
+/** Options of the audit trail; every one is optional. */
+export interface AuditOptions {
+  /** `false` keeps no records. Default `true`. */
+  enabled?: boolean;
+  /** Directory of the embedded journal. Default: `$DPA_GUARD_DIR/audit`, else `.dpa-guard/audit`. */
+  dir?: string;
+  /** A shared store instead of the file journal (many instances). */
+  journal?: AuditJournal;
+  /** Rotate journal files at this size. Default 10 MiB. */
+  maxFileBytes?: number;
 }
 
 /** Options of the breach outbox; every one is optional. */
@@ -104,6 +121,15 @@ export interface Guard {
    * ```
    */
   signalBreach(input: BreachInput): Promise<BreachSignal>;
+  /**
+   * Records a decision of the adapter in the audit trail (and each exception it used).
+   * Never throws; resolves when the record is durable.
+   */
+  recordDecision(decision: Decision): Promise<void>;
+  /** The audit trail; `record` never throws (a failure is logged), undefined when disabled. */
+  readonly audit:
+    | { journal: AuditJournal; record(entry: AuditEntry): Promise<AuditRecord | undefined> }
+    | undefined;
   /** Cross-tenant reads and unusual bulk reads become signals; resolves with those raised. */
   recordAccess(access: AccessRecord): Promise<BreachSignal[]>;
   /**
@@ -169,8 +195,9 @@ export function createGuard(options: GuardOptions = {}): Guard {
   };
   const today = () => settings.clock().toISOString().slice(0, 10);
   const transferListeners = new Set<(decision: TransferDecision) => void>();
+  const audit = createAudit(settings);
   const breaches =
-    settings.breachSink === undefined ? createBreachService(settings, runtime) : undefined;
+    settings.breachSink === undefined ? createBreachService(settings, runtime, audit) : undefined;
   const sink: BreachSink = settings.breachSink ?? breaches!;
   const accessMonitor = new AccessMonitor();
   const signalBreach = async (input: BreachInput): Promise<BreachSignal> => {
@@ -180,6 +207,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
     }
     const signal = createSignal(input, runtime.current.policy.breach, settings.clock());
     await sink.report(signal);
+    void audit?.record(breachRecord(signal));
     return signal;
   };
   const guard: Guard = Object.freeze({
@@ -222,6 +250,37 @@ export function createGuard(options: GuardOptions = {}): Guard {
       }
     },
     signalBreach,
+    audit,
+    async recordDecision(decision: Decision): Promise<void> {
+      if (audit === undefined) return;
+      const common = {
+        tenant: decision.tenant,
+        purpose: decision.purpose,
+        route: decision.route,
+        policyVersion: decision.policyVersion,
+      };
+      await Promise.all([
+        audit.record({
+          kind: 'inspection',
+          ...common,
+          categories: [...new Set(decision.findings.map((f) => f.category))],
+          decision: decision.outcome,
+          rule: decision.findings.map((f) => f.rule).join(' ') || undefined,
+          ...(decision.incomplete === undefined
+            ? {}
+            : { details: { incomplete: decision.incomplete } }),
+        }),
+        ...decision.exceptions.map((e) =>
+          audit.record({
+            kind: 'exception-used',
+            ...common,
+            categories: [e.category],
+            decision: 'allowed',
+            details: { agreement: e.agreement, path: e.path, expires: e.expires },
+          }),
+        ),
+      ]);
+    },
     async recordAccess(access: AccessRecord): Promise<BreachSignal[]> {
       const inputs = accessMonitor.record(access, runtime.current.policy.breach, settings.clock());
       return Promise.all(inputs.map(signalBreach));
@@ -231,6 +290,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
     async close() {
       stopWatching();
       await breaches?.close();
+      await audit?.journal.close();
     },
   });
   const outboundChecker = {
@@ -243,8 +303,23 @@ export function createGuard(options: GuardOptions = {}): Guard {
           // A failing listener must not decide the request.
         }
       }
-      if (decision.allowed) return;
       const tenant = currentProcessing()?.tenant;
+      void audit?.record({
+        kind: 'transfer',
+        tenant,
+        purpose: decision.purpose,
+        categories: decision.categories,
+        decision: decision.allowed ? 'allowed' : 'refused',
+        rule: decision.reasons.join(' '),
+        policyVersion: decision.policyVersion,
+        details: {
+          host: decision.host,
+          subprocessor: decision.subprocessor,
+          country: decision.country,
+          basis: decision.basis,
+        },
+      });
+      if (decision.allowed) return;
       void guard.reportBreach({
         kind: 'blocked-transfer',
         tenants: tenant === undefined ? [] : [tenant],
@@ -260,13 +335,17 @@ export function createGuard(options: GuardOptions = {}): Guard {
 }
 
 /** The durable outbox; delivery resumes at once when a journal from before is there. */
-function createBreachService(settings: CheckedOptions, runtime: PolicyRuntime): BreachService {
+function createBreachService(
+  settings: CheckedOptions,
+  runtime: PolicyRuntime,
+  audit: GuardAudit | undefined,
+): BreachService {
   const dir =
     settings.breach.dir === undefined
-      ? defaultBreachDir(process.cwd(), process.env)
+      ? defaultDataDir(process.cwd(), process.env, 'breach')
       : resolve(settings.breach.dir);
   const service = new BreachService({
-    outbox: settings.breach.outbox ?? new FileOutbox(dir),
+    outbox: settings.breach.outbox ?? sharedByKey(`outbox:${dir}`, () => new FileOutbox(dir)),
     settings: () => runtime.current.policy.breach,
     clock: settings.clock,
     requestsDir: join(dir, 'retry-requests'),
@@ -276,13 +355,92 @@ function createBreachService(settings: CheckedOptions, runtime: PolicyRuntime): 
       ? {}
       : { compactAfter: settings.breach.compactAfter }),
     logger: settings.logger,
+    onRecorded: (signal) => void audit?.record(breachRecord(signal)),
+    onDelivered: (signal, hook, at) =>
+      void audit?.record({
+        kind: 'breach-delivered',
+        tenant: signal.tenants[0],
+        time: at.toISOString(),
+        decision: 'delivered',
+        details: {
+          signalId: signal.id,
+          hook: hook.name,
+          role: hook.role,
+          deadline: signal.deadline,
+        },
+      }),
   });
   const resumable = settings.breach.outbox !== undefined || existsSync(join(dir, 'outbox.jsonl'));
   if (settings.breach.deliver !== false && resumable) service.start();
   return service;
 }
 
+type GuardAudit = NonNullable<Guard['audit']>;
+
+function fileJournal(
+  dir: string,
+  clock: () => Date,
+  maxFileBytes: number | undefined,
+): AuditJournal {
+  return sharedByKey(
+    `audit:${dir}`,
+    () =>
+      new FileAuditJournal(dir, {
+        clock,
+        ...(maxFileBytes === undefined ? {} : { maxFileBytes }),
+      }),
+  );
+}
+
+/** The audit trail; the file journal opens (and creates its directory) on the first record. */
+function createAudit(settings: CheckedOptions): GuardAudit | undefined {
+  const options = settings.audit;
+  if (options.enabled === false) return undefined;
+  const journal =
+    options.journal ??
+    fileJournal(
+      options.dir === undefined
+        ? defaultDataDir(process.cwd(), process.env, 'audit')
+        : resolve(options.dir),
+      settings.clock,
+      options.maxFileBytes,
+    );
+  return {
+    journal,
+    async record(entry) {
+      try {
+        return await journal.append(entry);
+      } catch (error) {
+        settings.logger?.error(
+          { err: { name: (error as Error).name, code: (error as { code?: string }).code } },
+          'dpa-guard could not write an audit record',
+        );
+        return undefined;
+      }
+    },
+  };
+}
+
+/** A breach signal's record: its id, kind and deadline; the signal itself is in the outbox. */
+function breachRecord(signal: BreachSignal): AuditEntry {
+  return {
+    kind: 'breach-signal',
+    tenant: signal.tenants[0],
+    time: signal.discoveredAt,
+    categories: signal.categories,
+    decision: 'signalled',
+    policyVersion: signal.policyVersion,
+    details: {
+      signalId: signal.id,
+      kind: signal.kind,
+      deadline: signal.deadline,
+      tenants: signal.tenants,
+    },
+  };
+}
+
 interface CheckedOptions {
+  audit: AuditOptions;
   breachSink: BreachSink | undefined;
   breach: BreachOptions;
   logger: Logger | undefined;
@@ -336,6 +494,7 @@ function checkOptions(options: GuardOptions): CheckedOptions {
   }
   const breach = options.breach ?? {};
   return Object.freeze({
+    audit: options.audit ?? {},
     breachSink: options.breachSink,
     breach,
     logger: breach.logger === false ? undefined : (breach.logger ?? defaultLogger()),

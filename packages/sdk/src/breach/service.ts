@@ -30,6 +30,9 @@ export interface BreachServiceOptions {
   requestsDir?: string;
   /** Compact the outbox once this many delivered signals are kept. Default 100. */
   compactAfter?: number;
+  /** Told of every signal recorded and every delivery (for the audit trail). */
+  onRecorded?: (signal: BreachSignal) => void;
+  onDelivered?: (signal: BreachSignal, hook: HookTarget, at: Date) => void;
 }
 
 /** A signal as `breach list` shows it. */
@@ -57,8 +60,10 @@ const PARALLEL = 8;
  * it is still undelivered `escalateBeforeHours` before its deadline.
  */
 export class BreachService implements BreachSink {
-  readonly #o: Required<Omit<BreachServiceOptions, 'logger' | 'requestsDir'>> &
-    Pick<BreachServiceOptions, 'logger' | 'requestsDir'>;
+  readonly #o: Required<
+    Omit<BreachServiceOptions, 'logger' | 'requestsDir' | 'onRecorded' | 'onDelivered'>
+  > &
+    Pick<BreachServiceOptions, 'logger' | 'requestsDir' | 'onRecorded' | 'onDelivered'>;
   readonly #gone = new Set<string>();
   #running: Promise<void> | undefined;
   #again = false;
@@ -80,6 +85,7 @@ export class BreachService implements BreachSink {
   async signal(input: BreachInput): Promise<BreachSignal> {
     const signal = createSignal(input, this.#o.settings(), this.#o.clock());
     await this.#o.outbox.add(signal);
+    this.#o.onRecorded?.(signal);
     this.#o.logger?.warn(
       {
         dpa: {
@@ -242,6 +248,7 @@ export class BreachService implements BreachSink {
           deliveredAt: at.toISOString(),
         });
         this.#o.logger?.info(log, 'dpa-guard breach signal delivered');
+        this.#o.onDelivered?.(signal, target, at);
         return;
       case 'gone':
         this.#gone.add(target.name);

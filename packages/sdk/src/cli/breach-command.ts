@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defaultBreachDir } from '../breach/dirs.js';
+import { defaultDataDir } from '../storage/dirs.js';
 import { FileOutbox, outboxOwner, readOutbox } from '../breach/file-outbox.js';
 import { requestRetry, statusOf, type SignalStatus } from '../breach/service.js';
 import { verifyWebhook } from '../breach/webhook.js';
@@ -47,7 +47,7 @@ export async function breachCommand(argv: readonly string[], io: CliIo): Promise
 }
 
 function dirOf(value: string | undefined, io: CliIo): string {
-  return value === undefined ? defaultBreachDir(io.cwd, io.env) : resolve(io.cwd, value);
+  return value === undefined ? defaultDataDir(io.cwd, io.env, 'breach') : resolve(io.cwd, value);
 }
 
 function list(argv: readonly string[], io: CliIo): ExitCode {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { auditCommand } from './audit-command.js';
 import { breachCommand } from './breach-command.js';
 import { EXIT, UsageError, type CliIo, type ExitCode } from './io.js';
 import { policyCommand } from './policy-command.js';
@@ -17,6 +18,8 @@ Commands:
                                         are transfers to every subprocessor lawful on DATE?
   breach list | retry ID | verify --secret-env NAME [FILE]
                                         breach signals and their deadlines; check a webhook
+  audit verify | export --tenant ID | report [DIR]
+                                        the hash-chained records of processing
 
 Options:
   -h, --help       show help (also after any command)
@@ -33,6 +36,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         return await scanCommand(rest, io);
       case 'breach':
         return await breachCommand(rest, io);
+      case 'audit':
+        return await auditCommand(rest, io);
       case 'subprocessors':
         return await subprocessorsCommand(rest, io);
       case '-v':

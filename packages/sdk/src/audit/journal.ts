@@ -1,0 +1,156 @@
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DurableAppender, readText, releaseDirLock, takeDirLock } from '../storage/durable-file.js';
+import { chainRecord, type AuditEntry, type AuditRecord } from './record.js';
+
+/**
+ * The audit trail: append-only, hash-chained. The embedded default is
+ * {@link FileAuditJournal}; a shared store implements the same contract (appends are
+ * serialised into one chain, durable when they resolve).
+ */
+export interface AuditJournal {
+  append(entry: AuditEntry): Promise<AuditRecord>;
+  /** Every record, in chain order. */
+  records(): AsyncIterable<AuditRecord>;
+  close(): Promise<void>;
+}
+
+const FILE = /^audit-(\d{6})\.jsonl$/;
+const HEAD = 'audit.head';
+const LOCK = 'audit.lock';
+
+/** A journal file and its records as read from disk, for verify and export. */
+export interface JournalLine {
+  file: string;
+  line: number;
+  text: string;
+}
+
+/**
+ * The embedded audit journal: JSON Lines files `audit-000001.jsonl`, … in a directory,
+ * rotated when a file reaches `maxFileBytes`; the chain runs on across files. Every batch
+ * is fsynced before its appends resolve, and `audit.head` records the last seq and hash,
+ * so cutting records off the end is detected too.
+ */
+export class FileAuditJournal implements AuditJournal {
+  readonly #dir: string;
+  readonly #maxFileBytes: number;
+  readonly #clock: () => Date;
+  #opened: Promise<void> | undefined;
+  #appender: DurableAppender | undefined;
+  #fileNumber = 1;
+  #fileBytes = 0;
+  #last: { seq: number; hash: string } | undefined;
+  #chain: Promise<unknown> = Promise.resolve();
+
+  constructor(dir: string, options: { maxFileBytes?: number; clock?: () => Date } = {}) {
+    this.#dir = dir;
+    this.#maxFileBytes = options.maxFileBytes ?? 10 * 1024 * 1024;
+    this.#clock = options.clock ?? (() => new Date());
+  }
+
+  #open(): Promise<void> {
+    this.#opened ??= (async () => {
+      mkdirSync(this.#dir, { recursive: true });
+      takeDirLock(this.#dir, LOCK, 'audit journal');
+      const files = journalFiles(this.#dir);
+      const lastFile = files.at(-1);
+      if (lastFile !== undefined) {
+        this.#fileNumber = Number(FILE.exec(lastFile)![1]);
+        const text = readText(join(this.#dir, lastFile));
+        this.#fileBytes = Buffer.byteLength(text);
+        const lines = text.split('\n').filter((l) => l.trim() !== '');
+        const tail = lines.at(-1);
+        if (tail !== undefined) {
+          const record = JSON.parse(tail) as AuditRecord;
+          this.#last = { seq: record.seq, hash: record.hash };
+        }
+      }
+      this.#appender = await DurableAppender.open(join(this.#dir, fileName(this.#fileNumber)));
+    })();
+    return this.#opened;
+  }
+
+  /** Appends in call order: the chain is serialised, the disk writes are grouped. */
+  append(entry: AuditEntry): Promise<AuditRecord> {
+    const next = this.#chain.then(async () => {
+      await this.#open();
+      if (this.#fileBytes >= this.#maxFileBytes) await this.#rotate();
+      const record = chainRecord(entry, this.#last, this.#clock());
+      const line = `${JSON.stringify(record)}\n`;
+      this.#last = { seq: record.seq, hash: record.hash };
+      this.#fileBytes += Buffer.byteLength(line);
+      return { record, written: this.#appender!.append(line) };
+    });
+    this.#chain = next.catch(() => undefined);
+    return next.then(async ({ record, written }) => {
+      await written;
+      // Best effort, after the records' fsync: a head that lags after a crash is harmless,
+      // and one that is there catches records cut off the end.
+      if (record.seq === this.#last?.seq)
+        writeFileSync(
+          join(this.#dir, HEAD),
+          JSON.stringify({ seq: record.seq, hash: record.hash }),
+        );
+      return record;
+    });
+  }
+
+  async #rotate(): Promise<void> {
+    await this.#appender!.close();
+    this.#fileNumber++;
+    this.#fileBytes = 0;
+    this.#appender = await DurableAppender.open(join(this.#dir, fileName(this.#fileNumber)));
+  }
+
+  async *records(): AsyncIterable<AuditRecord> {
+    await this.#chain;
+    for (const line of readJournalLines(this.#dir)) yield JSON.parse(line.text) as AuditRecord;
+  }
+
+  async close(): Promise<void> {
+    if (this.#opened === undefined) return;
+    await this.#opened;
+    await this.#chain;
+    await this.#appender?.close();
+    this.#opened = undefined;
+    releaseDirLock(this.#dir, LOCK);
+  }
+}
+
+function fileName(n: number): string {
+  return `audit-${String(n).padStart(6, '0')}.jsonl`;
+}
+
+/** The journal's files in chain order. */
+export function journalFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.filter((n) => FILE.test(n) && statSync(join(dir, n)).isFile()).sort();
+}
+
+/** Every non-empty line of every journal file, with where it is (1-based lines). */
+export function readJournalLines(dir: string): JournalLine[] {
+  const out: JournalLine[] = [];
+  for (const file of journalFiles(dir)) {
+    readText(join(dir, file))
+      .split('\n')
+      .forEach((text, i) => {
+        if (text.trim() !== '') out.push({ file, line: i + 1, text });
+      });
+  }
+  return out;
+}
+
+/** The head the journal last wrote: the seq and hash of its last record. */
+export function readHead(dir: string): { seq: number; hash: string } | undefined {
+  try {
+    return JSON.parse(readText(join(dir, HEAD))) as { seq: number; hash: string };
+  } catch {
+    return undefined;
+  }
+}

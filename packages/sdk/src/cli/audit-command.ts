@@ -1,0 +1,164 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { readHead, readJournalLines } from '../audit/journal.js';
+import type { AuditRecord } from '../audit/record.js';
+import { buildReport, formatReportHtml, formatReportText, inScope } from '../audit/report.js';
+import { verifyChain } from '../audit/verify.js';
+import { defaultDataDir } from '../storage/dirs.js';
+import { parseCommandArgs } from './args.js';
+import { loadGuard } from './load-guard.js';
+import { EXIT, UsageError, type CliIo, type ExitCode } from './io.js';
+
+const HELP = `Usage: dpa-guard audit <command> [options]
+
+The audit trail (clause 10, GDPR art. 30(2)): hash-chained records of every decision.
+
+Commands:
+  verify [DIR]                            check the whole chain; point at the first record
+                                          altered, removed or reordered (exit 1)
+  export --tenant ID [--from D] [--to D] [--out FILE] [DIR]
+                                          what that controller's auditor may see: its records
+                                          as JSON Lines, and a summary on stderr (or FILE.summary.json)
+  report [--tenant ID] [--from D] [--to D] [--policy FILE]... [--html FILE] [DIR]
+                                          per tenant: processing per purpose, blocks per category,
+                                          exceptions, transfers, breach signals and their deadlines,
+                                          and the security measures in force
+
+DIR defaults to $DPA_GUARD_DIR/audit, else .dpa-guard/audit. Dates are YYYY-MM-DD or ISO times.`;
+
+export async function auditCommand(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const [sub, ...rest] = argv;
+  switch (sub) {
+    case 'verify':
+      return verify(rest, io);
+    case 'export':
+      return exportRecords(rest, io);
+    case 'report':
+      return report(rest, io);
+    case undefined:
+    case '-h':
+    case '--help':
+      io.stdout.write(`${HELP}\n`);
+      return sub === undefined ? EXIT.usage : EXIT.ok;
+    default:
+      throw new UsageError('audit', `unknown subcommand "${sub}"; use verify, export or report`);
+  }
+}
+
+function dirOf(positionals: readonly string[], io: CliIo, command: string): string {
+  if (positionals.length > 1) throw new UsageError(command, 'give one journal directory');
+  return positionals[0] === undefined
+    ? defaultDataDir(io.cwd, io.env, 'audit')
+    : resolve(io.cwd, positionals[0]);
+}
+
+function checkDate(value: string | undefined, flag: string, command: string): string | undefined {
+  if (value !== undefined && (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value))))
+    throw new UsageError(command, `${flag} ${value} is not a date; write YYYY-MM-DD`);
+  return value;
+}
+
+function verify(argv: readonly string[], io: CliIo): ExitCode {
+  const { positionals } = parseCommandArgs('audit verify', argv, {});
+  const dir = dirOf(positionals, io, 'audit verify');
+  const lines = readJournalLines(dir);
+  const verdict = verifyChain(lines, readHead(dir));
+  if (verdict.valid) {
+    io.stdout.write(`valid: ${String(verdict.records)} record(s) in one unbroken chain (${dir})\n`);
+    return EXIT.ok;
+  }
+  const p = verdict.problem!;
+  io.stdout.write(
+    `BROKEN at ${p.file}:${String(p.line)} (record ${String(p.expectedSeq)}): ${p.kind}: ${p.detail}\n` +
+      `${String(verdict.records)} record(s) before it verified.\n`,
+  );
+  return EXIT.failed;
+}
+
+function records(dir: string): AuditRecord[] {
+  return readJournalLines(dir).flatMap((l) => {
+    try {
+      return [JSON.parse(l.text) as AuditRecord];
+    } catch {
+      return [];
+    }
+  });
+}
+
+function exportRecords(argv: readonly string[], io: CliIo): ExitCode {
+  const command = 'audit export';
+  const { values, positionals } = parseCommandArgs(command, argv, {
+    tenant: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    out: { type: 'string' },
+  });
+  if (values.tenant === undefined)
+    throw new UsageError(command, '--tenant ID is required: an export is for one controller');
+  const scope = {
+    tenant: values.tenant,
+    from: checkDate(values.from, '--from', command),
+    to: checkDate(values.to, '--to', command),
+  };
+  const dir = dirOf(positionals, io, command);
+  const selected = records(dir).filter((r) => inScope(r, scope));
+  const jsonl = selected.map((r) => `${JSON.stringify(r)}\n`).join('');
+  const kinds: Record<string, number> = {};
+  for (const r of selected) kinds[r.kind] = (kinds[r.kind] ?? 0) + 1;
+  const summary = {
+    tenant: scope.tenant,
+    from: scope.from ?? selected[0]?.time ?? null,
+    to: scope.to ?? selected.at(-1)?.time ?? null,
+    records: selected.length,
+    kinds,
+    note: "Only this tenant's records; each carries its own hash, so any one can be checked against the operator's full chain.",
+  };
+  if (values.out === undefined) {
+    io.stdout.write(jsonl);
+    io.stderr.write(`${JSON.stringify(summary)}\n`);
+  } else {
+    const out = resolve(io.cwd, values.out);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, jsonl);
+    writeFileSync(`${out}.summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
+    io.stdout.write(
+      `exported ${String(selected.length)} record(s) of ${scope.tenant} to ${values.out} (summary: ${values.out}.summary.json)\n`,
+    );
+  }
+  return EXIT.ok;
+}
+
+async function report(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const command = 'audit report';
+  const { values, positionals } = parseCommandArgs(command, argv, {
+    tenant: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    policy: { type: 'string', multiple: true },
+    html: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const guard = loadGuard(command, values.policy, io);
+  if (typeof guard === 'number') return guard;
+  const scope = {
+    tenant: values.tenant,
+    from: checkDate(values.from, '--from', command),
+    to: checkDate(values.to, '--to', command),
+  };
+  const built = buildReport(
+    records(dirOf(positionals, io, command)),
+    scope,
+    guard.policy.policy,
+    new Date(),
+  );
+  await guard.close();
+  if (values.html !== undefined) {
+    const out = resolve(io.cwd, values.html);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, formatReportHtml(built));
+  }
+  io.stdout.write(
+    values.json === true ? `${JSON.stringify(built, null, 2)}\n` : `${formatReportText(built)}\n`,
+  );
+  return EXIT.ok;
+}
