@@ -71,6 +71,18 @@ export const ErrorCodes = {
     summary:
       'An outbound request during a processing went to a host that is not a registered subprocessor, not declared for the purpose, or without a lawful basis for its country on that date (clause 5, GDPR chapter V); it was stopped before any byte was sent.',
   },
+  DPA_ERR_REQUEST_REFUSED: {
+    status: 403,
+    title: 'Request not from the controller',
+    summary:
+      "A data-subject request or offboarding did not come from the tenant's own controller; the processor never acts on one directly (clause 7.2).",
+  },
+  DPA_ERR_OFFBOARDING_FAILED: {
+    status: 500,
+    title: 'Offboarding export failed',
+    summary:
+      'The export of a tenant could not be completed or verified, so nothing was erased (clause 12.2); the result says which store and why.',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

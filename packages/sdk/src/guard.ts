@@ -3,6 +3,9 @@ import { join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { FileAuditJournal, type AuditJournal } from './audit/journal.js';
 import { sharedByKey } from './storage/shared.js';
+import { offboard, type OffboardResult } from './subjects/offboard.js';
+import { SubjectRequests, type Requester } from './subjects/requests.js';
+import { StoreRegistry, type DataStore } from './subjects/store.js';
 import type { AuditEntry, AuditRecord } from './audit/record.js';
 import { AccessMonitor, type AccessRecord } from './breach/access.js';
 import { defaultDataDir } from './storage/dirs.js';
@@ -130,6 +133,24 @@ export interface Guard {
   readonly audit:
     | { journal: AuditJournal; record(entry: AuditEntry): Promise<AuditRecord | undefined> }
     | undefined;
+  /**
+   * Registers a data store so that subject requests and offboarding reach it; returns a
+   * function that unregisters it.
+   */
+  registerStore(store: DataStore): () => void;
+  /**
+   * Data-subject requests (clause 7), across every registered store, only for the tenant's
+   * own controller; results per store, failed stores retried with `subjects.retry(id)`.
+   */
+  readonly subjects: SubjectRequests;
+  /**
+   * Offboards a tenant (clause 12.2): export with manifest and checksums, verified, then
+   * erasure of what no legal hold keeps, and a deletion certificate.
+   */
+  offboard(
+    tenant: string,
+    options: { dir: string; requestedBy: Requester },
+  ): Promise<OffboardResult>;
   /** Cross-tenant reads and unusual bulk reads become signals; resolves with those raised. */
   recordAccess(access: AccessRecord): Promise<BreachSignal[]>;
   /**
@@ -200,6 +221,9 @@ export function createGuard(options: GuardOptions = {}): Guard {
     settings.breachSink === undefined ? createBreachService(settings, runtime, audit) : undefined;
   const sink: BreachSink = settings.breachSink ?? breaches!;
   const accessMonitor = new AccessMonitor();
+  const stores = new StoreRegistry();
+  const record = (entry: AuditEntry) => audit?.record(entry) ?? Promise.resolve(undefined);
+  const subjects = new SubjectRequests(stores, record, settings.clock);
   const signalBreach = async (input: BreachInput): Promise<BreachSignal> => {
     if (breaches !== undefined) {
       if (settings.breach.deliver !== false) breaches.start();
@@ -251,6 +275,18 @@ export function createGuard(options: GuardOptions = {}): Guard {
     },
     signalBreach,
     audit,
+    registerStore: (store: DataStore) => stores.register(store),
+    subjects,
+    offboard(tenant: string, options: { dir: string; requestedBy: Requester }) {
+      const { policy } = runtime.current.forTenant(tenant);
+      return offboard(tenant, options, {
+        stores,
+        holds: policy.tenant.legalHolds ?? [],
+        record,
+        clock: settings.clock,
+        policyVersion: policy.version,
+      });
+    },
     async recordDecision(decision: Decision): Promise<void> {
       if (audit === undefined) return;
       const common = {

@@ -96,3 +96,17 @@ export type {
   WebhookVerdict,
 } from './breach/index.js';
 export type { BreachOptions } from './guard.js';
+export type { AuditOptions } from './guard.js';
+export { FileAuditJournal } from './audit/journal.js';
+export type { AuditJournal } from './audit/journal.js';
+export type { AuditEntry, AuditKind, AuditRecord } from './audit/record.js';
+export { verifyChain } from './audit/verify.js';
+export type { ChainVerdict } from './audit/verify.js';
+export type { DataStore, StoredRecord } from './subjects/store.js';
+export type {
+  Requester,
+  StoreOutcome,
+  SubjectRequestKind,
+  SubjectRequestResult,
+} from './subjects/requests.js';
+export type { Manifest, OffboardResult } from './subjects/offboard.js';

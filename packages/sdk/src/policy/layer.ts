@@ -3,6 +3,7 @@ import type { PolicyProblem } from './problem.js';
 import { encodeSegment } from './source-map.js';
 import type {
   Contact,
+  LegalHold,
   Policy,
   PolicyDocument,
   Purpose,
@@ -122,6 +123,8 @@ export function layerTenant(
   };
   if (typeof settings.name === 'string') view.name = settings.name;
   if (settings.contact !== undefined) view.contact = settings.contact as Contact;
+  // Lists replace (clause 1.2): the most specific layer's legal holds are the ones in force.
+  if (settings.legalHolds !== undefined) view.legalHolds = settings.legalHolds as LegalHold[];
   return { policy: deepFreeze({ ...shared, version, tenant: view }), provenance, problems };
 }
 

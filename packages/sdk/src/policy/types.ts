@@ -54,10 +54,18 @@ export interface Contact {
   phone?: string;
 }
 
+/** Data kept back at offboarding because the law requires it (clause 12.2). */
+export interface LegalHold {
+  store: string;
+  reason: string;
+  until?: string;
+}
+
 export interface TenantSettings {
   name?: string;
   purposes?: Purpose[];
   exceptions?: TenantException[];
+  legalHolds?: LegalHold[];
   contact?: Contact;
 }
 
@@ -138,6 +146,8 @@ export interface TenantView {
   purposes: Purpose[];
   /** Every exception from every layer; each is its own written agreement. */
   exceptions: TenantException[];
+  /** Data kept back at offboarding (clause 12.2). */
+  legalHolds?: LegalHold[];
   contact?: Contact;
 }
 
