@@ -212,9 +212,9 @@ export function toCsv(rows: readonly StoredRecord[]): string {
     const text =
       value === undefined || value === null
         ? ''
-        : typeof value === 'object'
-          ? JSON.stringify(value)
-          : String(value);
+        : typeof value === 'string'
+          ? value
+          : JSON.stringify(value);
     return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : text;
   };
   return (
