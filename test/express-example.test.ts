@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -492,6 +492,68 @@ describe('a leak in a response reaches the controller hook as a signed breach si
       await server.close();
       await guard.close();
       receiver.close();
+    }
+  });
+});
+
+describe("the controller's admin endpoints: subject requests and offboarding", () => {
+  it('answers the controller, refuses anyone else, and offboards with a verified export', async () => {
+    const exportDir = mkdtempSync(join(tmpdir(), 'dpa-example-exports-'));
+    const { app, guard } = createApp({ middleware: { logger: false }, exportDir });
+    const server = await listen(app);
+    try {
+      const post = client(server.url);
+      const admin = { authorization: 'Bearer demo-admin-bouwbedrijf-jansen' };
+      const user = await post('/users', { name: 'Kees Jansen' });
+      await post('/enrollments', { userId: user.body.id, courseCode: 'VCA-B' });
+      const refused = await post('/admin/subject-requests', {
+        kind: 'access',
+        subjectId: user.body.id,
+      });
+      expect([refused.status, refused.body.code]).toEqual([403, 'DPA_ERR_REQUEST_REFUSED']);
+      const access = await post(
+        '/admin/subject-requests',
+        { kind: 'access', subjectId: user.body.id },
+        admin,
+      );
+      expect(access.status).toBe(200);
+      const stores = (access.body as unknown as { stores: { store: string; records: number }[] })
+        .stores;
+      expect(stores.filter((s) => s.records > 0).map((s) => s.store)).toEqual([
+        'users',
+        'enrollments',
+      ]);
+      const otherTenant = await post(
+        '/admin/subject-requests',
+        { kind: 'access', subjectId: user.body.id },
+        { ...admin, 'x-tenant-id': 'uitzendbureau-flex' },
+      );
+      expect(otherTenant.status).toBe(403);
+
+      const offboarded = await post('/admin/offboarding', {}, admin);
+      expect(offboarded.status).toBe(200);
+      const result = offboarded.body as unknown as {
+        status: string;
+        dir: string;
+        certificate: string;
+      };
+      expect(result.status).toBe('erased');
+      const exported = readFileSync(join(result.dir, 'users.jsonl'), 'utf8');
+      expect(exported).toContain('Kees Jansen');
+      expect(readFileSync(result.certificate, 'utf8')).toContain('"tenant": "bouwbedrijf-jansen"');
+      const after = await post(
+        '/admin/subject-requests',
+        { kind: 'access', subjectId: user.body.id },
+        admin,
+      );
+      expect(
+        (after.body as unknown as { stores: { records: number }[] }).stores.every(
+          (s) => s.records === 0,
+        ),
+      ).toBe(true);
+    } finally {
+      await server.close();
+      await guard.close();
     }
   });
 });

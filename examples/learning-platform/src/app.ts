@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGuard, type Guard, type GuardOptions } from '@dpa-guard/sdk';
 import {
@@ -7,6 +8,8 @@ import {
   type DpaGuardOptions,
 } from '@dpa-guard/express';
 import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
+import { adminRouter } from './admin.js';
+import { asDataStore } from './data-stores.js';
 import { MemoryStore } from './store.js';
 import type { Subprocessors } from './subprocessors.js';
 
@@ -29,6 +32,10 @@ export interface ExampleOptions {
   middleware?: Omit<DpaGuardOptions, 'guard'>;
   /** Clients of the subprocessors (e-mail, video); without them no mail or video is sent. */
   subprocessors?: Subprocessors;
+  /** Admin tokens by tenant for the controller endpoints. Default: `demo-admin-<tenant>`. */
+  adminTokens?: Record<string, string>;
+  /** Where offboarding exports go. Default: `.dpa-guard/exports`. */
+  exportDir?: string;
   /** Middleware that runs before the guard, as a platform's HTTP instrumentation would. */
   before?: readonly RequestHandler[];
 }
@@ -71,6 +78,17 @@ export function createApp(options: ExampleOptions = {}): ExampleApp {
     { name: 'K. de Boer', bsn: '111222333', importedFrom: 'spreadsheet 2019' },
     'legacy-1',
   );
+  // Whose record a row is: a user is the subject of their own row; the rest name a userId.
+  guard.registerStore(asDataStore('users', stores.users, (row) => row.id));
+  for (const name of [
+    'enrollments',
+    'feedback',
+    'notes',
+    'certificates',
+    'absences',
+    'chats',
+  ] as const)
+    guard.registerStore(asDataStore(name, stores[name], (row) => row.userId));
   const tenantOf = (req: Request) => req.get('x-tenant-id') ?? 'public';
   const create = (store: MemoryStore<Row>) => (req: Request, res: Response) => {
     res.status(201).json(store.insert(tenantOf(req), (req.body ?? {}) as Row));
@@ -122,6 +140,16 @@ export function createApp(options: ExampleOptions = {}): ExampleApp {
   app.get('/support/chats', dpa.purpose('support'), list(stores.chats));
   // A route that forgot its purpose: strict mode refuses writes to it.
   app.post('/imports', create(stores.enrollments));
+  app.use(
+    '/admin',
+    adminRouter(guard, dpa, {
+      adminTokens: options.adminTokens ?? {
+        'bouwbedrijf-jansen': 'demo-admin-bouwbedrijf-jansen',
+        'uitzendbureau-flex': 'demo-admin-uitzendbureau-flex',
+      },
+      exportDir: options.exportDir ?? join('.dpa-guard', 'exports'),
+    }),
+  );
   app.use(dpaErrorHandler());
   return { app, guard, dpa };
 }

@@ -62,6 +62,11 @@ const server = app.listen(port, () => {
       post('/courses/vca-b/videos', { title: 'Veilig werken op hoogte' }),
       'A read of a legacy record that still holds a BSN (200, and a breach signal to the controller hook):',
       `  curl -s ${base}/users/legacy-1 -H 'x-tenant-id: bouwbedrijf-jansen'`,
+      "A data-subject request from the controller's admin (200, per store; without the token: 403):",
+      `  curl -s -X POST ${base}/admin/subject-requests -H 'content-type: application/json' -H 'x-tenant-id: bouwbedrijf-jansen' -H 'authorization: Bearer demo-admin-bouwbedrijf-jansen' -d '{"kind":"access","subjectId":"legacy-1"}'`,
+      'Offboarding the tenant (export with checksums under .dpa-guard/exports, then erasure and a deletion certificate):',
+      `  curl -s -X POST ${base}/admin/offboarding -H 'x-tenant-id: bouwbedrijf-jansen' -H 'authorization: Bearer demo-admin-bouwbedrijf-jansen'`,
+      'The records of all this: npx dpa-guard audit verify && npx dpa-guard audit report',
       '',
     ].join('\n'),
   );

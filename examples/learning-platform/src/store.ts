@@ -30,4 +30,16 @@ export class MemoryStore<T extends object> {
     this.#rows.set(id, updated);
     return updated;
   }
+
+  /** Removes the tenant's rows that match; returns how many went. */
+  remove(tenant: string, matches: (row: T & { id: string; tenant: string }) => boolean): number {
+    let removed = 0;
+    for (const [id, row] of this.#rows) {
+      if (row.tenant === tenant && matches(row)) {
+        this.#rows.delete(id);
+        removed++;
+      }
+    }
+    return removed;
+  }
 }

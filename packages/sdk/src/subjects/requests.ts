@@ -125,7 +125,7 @@ export class SubjectRequests {
       });
       throw new DpaGuardError(
         'DPA_ERR_REQUEST_REFUSED',
-        `A ${kind} request for tenant ${tenant} must come from that tenant's controller (clause 7.2); it came from ${requestedBy?.role ?? 'no one'}${requestedBy?.tenant === undefined || requestedBy.tenant === tenant ? '' : ` of ${requestedBy.tenant}`}. Refer the person to the controller.`,
+        `The ${kind} request for tenant ${tenant} must come from that tenant's controller (clause 7.2); it came from ${requestedBy?.role ?? 'no one'}${requestedBy?.tenant === undefined || requestedBy.tenant === tenant ? '' : ` of ${requestedBy.tenant}`}. Refer the person to the controller.`,
       );
     }
     const pending: Pending = {
