@@ -5,10 +5,11 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { dpaGuard } from '@dpa-guard/express';
+import { createGuard } from '@dpa-guard/sdk';
 import express, { type Request, type Response } from 'express';
 import { typicalWrite } from './bodies.js';
 
-type Variant = 'plain' | 'guarded';
+type Variant = 'plain' | 'guarded' | 'no-audit';
 
 /** The app under test: one write route that stores nothing and answers 201. */
 function createBenchApp(variant: Variant) {
@@ -20,7 +21,9 @@ function createBenchApp(variant: Variant) {
     app.use(express.json({ limit: '1mb' }));
     app.post('/enrollments', created);
   } else {
-    const dpa = dpaGuard({ logger: false, tenant: (req) => req.get('x-tenant-id') });
+    // 'guarded' is the default guard, audit trail included; 'no-audit' shows its share.
+    const guard = createGuard({ audit: { enabled: variant === 'guarded' } });
+    const dpa = dpaGuard({ guard, logger: false, tenant: (req) => req.get('x-tenant-id') });
     app.use(dpa);
     app.post('/enrollments', dpa.purpose('provide'), created);
   }
@@ -66,11 +69,11 @@ export async function benchHttp({ quick = false } = {}): Promise<string> {
   const body = typicalWrite();
   const rounds = quick ? 2 : 3;
   const seconds = quick ? 2 : 5;
-  const rps: Record<Variant, number[]> = { plain: [], guarded: [] };
+  const rps: Record<Variant, number[]> = { plain: [], guarded: [], 'no-audit': [] };
   for (let round = 0; round < rounds; round++) {
     for (const variant of round % 2 === 0
-      ? (['plain', 'guarded'] as const)
-      : (['guarded', 'plain'] as const)) {
+      ? (['plain', 'guarded', 'no-audit'] as const)
+      : (['no-audit', 'guarded', 'plain'] as const)) {
       const { child, port } = await start(variant);
       try {
         await load(port, 1, body); // warm-up: JIT and connection pool
@@ -83,6 +86,7 @@ export async function benchHttp({ quick = false } = {}): Promise<string> {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const plain = median(rps.plain);
   const guarded = median(rps.guarded);
+  const noAudit = median(rps['no-audit']);
   return [
     `HTTP: POST of a ${Buffer.byteLength(body)}-byte JSON write to one Express 5 app, loopback, 64 connections x 4 pipelined, median of ${rounds} x ${seconds} s`,
     '',
@@ -90,8 +94,12 @@ export async function benchHttp({ quick = false } = {}): Promise<string> {
     `express.json only       ${plain.toFixed(0).padStart(11)}`,
     `dpaGuard (parse+inspect)${guarded.toFixed(0).padStart(11)}`,
     `ratio (guarded/plain)   ${(guarded / plain).toFixed(2).padStart(11)}`,
+    `without the audit trail ${noAudit.toFixed(0).padStart(11)}   ratio ${(noAudit / plain).toFixed(2)}`,
   ].join('\n');
 }
 
 const serveAt = process.argv.indexOf('--serve');
-if (serveAt >= 0) serve(process.argv[serveAt + 1] === 'guarded' ? 'guarded' : 'plain');
+if (serveAt >= 0) {
+  const asked = process.argv[serveAt + 1];
+  serve(asked === 'guarded' || asked === 'no-audit' ? asked : 'plain');
+}

@@ -1,4 +1,5 @@
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DurableAppender, readText, releaseDirLock, takeDirLock } from '../storage/durable-file.js';
 import { chainRecord, type AuditEntry, type AuditRecord } from './record.js';
@@ -36,12 +37,13 @@ export class FileAuditJournal implements AuditJournal {
   readonly #dir: string;
   readonly #maxFileBytes: number;
   readonly #clock: () => Date;
-  #opened: Promise<void> | undefined;
   #appender: DurableAppender | undefined;
   #fileNumber = 1;
   #fileBytes = 0;
   #last: { seq: number; hash: string } | undefined;
-  #chain: Promise<unknown> = Promise.resolve();
+  #durable: { seq: number; hash: string } | undefined;
+  #headWriting = false;
+  #headAgain = false;
 
   constructor(dir: string, options: { maxFileBytes?: number; clock?: () => Date } = {}) {
     this.#dir = dir;
@@ -49,71 +51,88 @@ export class FileAuditJournal implements AuditJournal {
     this.#clock = options.clock ?? (() => new Date());
   }
 
-  #open(): Promise<void> {
-    this.#opened ??= (async () => {
-      mkdirSync(this.#dir, { recursive: true });
-      takeDirLock(this.#dir, LOCK, 'audit journal');
-      const files = journalFiles(this.#dir);
-      const lastFile = files.at(-1);
-      if (lastFile !== undefined) {
-        this.#fileNumber = Number(FILE.exec(lastFile)![1]);
-        const text = readText(join(this.#dir, lastFile));
-        this.#fileBytes = Buffer.byteLength(text);
-        const lines = text.split('\n').filter((l) => l.trim() !== '');
-        const tail = lines.at(-1);
-        if (tail !== undefined) {
-          const record = JSON.parse(tail) as AuditRecord;
-          this.#last = { seq: record.seq, hash: record.hash };
-        }
+  /** Opens the journal on first use: takes the lock and finds the end of the chain. */
+  #open(): DurableAppender {
+    if (this.#appender !== undefined) return this.#appender;
+    mkdirSync(this.#dir, { recursive: true });
+    takeDirLock(this.#dir, LOCK, 'audit journal');
+    const lastFile = journalFiles(this.#dir).at(-1);
+    if (lastFile !== undefined) {
+      this.#fileNumber = Number(FILE.exec(lastFile)![1]);
+      const text = readText(join(this.#dir, lastFile));
+      this.#fileBytes = Buffer.byteLength(text);
+      const tail = text
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .at(-1);
+      if (tail !== undefined) {
+        const record = JSON.parse(tail) as AuditRecord;
+        this.#last = { seq: record.seq, hash: record.hash };
       }
-      this.#appender = await DurableAppender.open(join(this.#dir, fileName(this.#fileNumber)));
-    })();
-    return this.#opened;
+    }
+    this.#appender = new DurableAppender(join(this.#dir, fileName(this.#fileNumber)));
+    return this.#appender;
   }
 
-  /** Appends in call order: the chain is serialised, the disk writes are grouped. */
+  /**
+   * Appends in call order: the record is chained synchronously, the disk writes are
+   * grouped; resolves once the record is on disk.
+   */
   append(entry: AuditEntry): Promise<AuditRecord> {
-    const next = this.#chain.then(async () => {
-      await this.#open();
-      if (this.#fileBytes >= this.#maxFileBytes) await this.#rotate();
-      const record = chainRecord(entry, this.#last, this.#clock());
-      const line = `${JSON.stringify(record)}\n`;
-      this.#last = { seq: record.seq, hash: record.hash };
-      this.#fileBytes += Buffer.byteLength(line);
-      return { record, written: this.#appender!.append(line) };
-    });
-    this.#chain = next.catch(() => undefined);
-    return next.then(async ({ record, written }) => {
-      await written;
-      // Best effort, after the records' fsync: a head that lags after a crash is harmless,
-      // and one that is there catches records cut off the end.
-      if (record.seq === this.#last?.seq)
-        writeFileSync(
-          join(this.#dir, HEAD),
-          JSON.stringify({ seq: record.seq, hash: record.hash }),
-        );
+    let appender: DurableAppender;
+    try {
+      appender = this.#open();
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    if (this.#fileBytes >= this.#maxFileBytes) {
+      this.#fileNumber++;
+      this.#fileBytes = 0;
+      appender.switchTo(join(this.#dir, fileName(this.#fileNumber)));
+    }
+    const record = chainRecord(entry, this.#last, this.#clock());
+    const line = `${JSON.stringify(record)}\n`;
+    this.#last = { seq: record.seq, hash: record.hash };
+    this.#fileBytes += Buffer.byteLength(line);
+    return appender.append(line).then(() => {
+      if (this.#durable === undefined || record.seq > this.#durable.seq)
+        this.#durable = { seq: record.seq, hash: record.hash };
+      this.#writeHead();
       return record;
     });
   }
 
-  async #rotate(): Promise<void> {
-    await this.#appender!.close();
-    this.#fileNumber++;
-    this.#fileBytes = 0;
-    this.#appender = await DurableAppender.open(join(this.#dir, fileName(this.#fileNumber)));
+  /**
+   * Best effort, after the records' fsync, at most one write in flight: a head that lags
+   * after a crash is harmless, and one that is there catches records cut off the end.
+   */
+  #writeHead(): void {
+    if (this.#headWriting) {
+      this.#headAgain = true;
+      return;
+    }
+    this.#headWriting = true;
+    void writeFile(join(this.#dir, HEAD), JSON.stringify(this.#durable))
+      .catch(() => undefined)
+      .finally(() => {
+        this.#headWriting = false;
+        if (this.#headAgain) {
+          this.#headAgain = false;
+          this.#writeHead();
+        }
+      });
   }
 
   async *records(): AsyncIterable<AuditRecord> {
-    await this.#chain;
+    await Promise.resolve();
     for (const line of readJournalLines(this.#dir)) yield JSON.parse(line.text) as AuditRecord;
   }
 
   async close(): Promise<void> {
-    if (this.#opened === undefined) return;
-    await this.#opened;
-    await this.#chain;
-    await this.#appender?.close();
-    this.#opened = undefined;
+    if (this.#appender === undefined) return;
+    await this.#appender.close();
+    while (this.#headWriting) await new Promise((r) => setTimeout(r, 1));
+    this.#appender = undefined;
     releaseDirLock(this.#dir, LOCK);
   }
 }

@@ -43,14 +43,28 @@ export interface AuditRecord extends AuditEntry {
 
 /** JSON with keys sorted at every level: the same record always hashes the same. */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+    return `${out}]`;
   }
-  return JSON.stringify(value);
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  // Records are written with sorted keys, so the sort is usually skipped.
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      keys.sort();
+      break;
+    }
+  }
+  let out = '{';
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined) continue;
+    out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(item)}`;
+  }
+  return `${out}}`;
 }
 
 export function hashRecord(record: Omit<AuditRecord, 'hash'> & { hash?: string }): string {
@@ -64,11 +78,21 @@ export function chainRecord(
   previous: { seq: number; hash: string } | undefined,
   now: Date,
 ): AuditRecord {
-  const base = {
+  const base = sortedKeys({
     ...entry,
     seq: previous === undefined ? 1 : previous.seq + 1,
     time: entry.time ?? now.toISOString(),
     prev: previous?.hash ?? '',
-  };
+  });
   return { ...base, hash: hashRecord(base) };
+}
+
+/** The same object with its top-level keys in sorted order (so the stored line is canonical). */
+function sortedKeys<T extends object>(value: T): T {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item !== undefined) out[key] = item;
+  }
+  return out as T;
 }

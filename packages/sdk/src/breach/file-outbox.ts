@@ -45,7 +45,8 @@ export class FileOutbox implements BreachOutbox {
 
   /** Opens (and replays) the journal; called by every method, once. */
   #open(): Promise<void> {
-    this.#opened ??= (async () => {
+    // Synchronous work in a promise, so that a lock held elsewhere rejects like any failure.
+    this.#opened ??= new Promise<void>((resolve) => {
       mkdirSync(this.#dir, { recursive: true });
       takeDirLock(this.#dir, LOCK, 'breach outbox');
       const path = join(this.#dir, JOURNAL);
@@ -59,8 +60,9 @@ export class FileOutbox implements BreachOutbox {
         const ended = whole.length === 0 || whole.at(-1) === 10;
         writeDurably(path, ended ? whole : Buffer.concat([whole, Buffer.from('\n')]));
       }
-      this.#appender = await DurableAppender.open(path);
-    })();
+      this.#appender = new DurableAppender(path);
+      resolve();
+    });
     return this.#opened;
   }
 
@@ -108,7 +110,7 @@ export class FileOutbox implements BreachOutbox {
     await this.#appender!.close();
     await rename(tmp, path);
     syncDirectory(this.#dir);
-    this.#appender = await DurableAppender.open(path);
+    this.#appender = new DurableAppender(path);
   }
 
   async close(): Promise<void> {

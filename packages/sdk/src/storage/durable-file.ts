@@ -1,24 +1,37 @@
-import { closeSync, fsyncSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import {
+  close,
+  closeSync,
+  fsync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  write,
+  writeFileSync,
+} from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { DpaGuardError } from '../errors.js';
+
+const writeAsync = promisify(write);
+const fsyncAsync = promisify(fsync);
+const closeAsync = promisify(close);
+
+type Queued = { text: string; done: (error?: Error) => void } | { switchTo: string };
 
 /**
  * Appends lines to a file durably: every batch of lines queued while the previous batch
  * was being written goes out in one write and one fsync (group commit), and each caller's
- * promise resolves only after the fsync that covered its line.
+ * promise resolves only after the fsync that covered its line. Opening is synchronous, so
+ * callers can keep their own order without awaiting anything first; `switchTo` moves
+ * later lines to another file (rotation) in the same order.
  */
 export class DurableAppender {
-  #handle: FileHandle | undefined;
-  #queue: { text: string; done: (error?: Error) => void }[] = [];
+  #fd: number | undefined;
+  #queue: Queued[] = [];
   #flushing: Promise<void> | undefined;
 
-  private constructor(handle: FileHandle) {
-    this.#handle = handle;
-  }
-
-  static async open(path: string): Promise<DurableAppender> {
-    return new DurableAppender(await open(path, 'a'));
+  constructor(path: string) {
+    this.#fd = openSync(path, 'a');
   }
 
   /** Resolves once `text` is on disk. */
@@ -29,17 +42,37 @@ export class DurableAppender {
     });
   }
 
+  /** Lines appended from now on go to `path`. */
+  switchTo(path: string): void {
+    this.#queue.push({ switchTo: path });
+    this.#flushing ??= this.#flush();
+  }
+
   async #flush(): Promise<void> {
     while (this.#queue.length > 0) {
-      const batch = this.#queue;
-      this.#queue = [];
-      try {
-        if (this.#handle === undefined) throw new Error('the file was closed');
-        await this.#handle.write(batch.map((b) => b.text).join(''));
-        await this.#handle.sync();
-        for (const b of batch) b.done();
-      } catch (error) {
-        for (const b of batch) b.done(error as Error);
+      const at = this.#queue.findIndex((q) => 'switchTo' in q);
+      const batch = (at < 0 ? this.#queue.splice(0) : this.#queue.splice(0, at)) as Extract<
+        Queued,
+        { text: string }
+      >[];
+      if (batch.length > 0) {
+        try {
+          if (this.#fd === undefined) throw new Error('the file was closed');
+          const fd = this.#fd;
+          const data = Buffer.from(batch.map((b) => b.text).join(''));
+          for (let off = 0; off < data.length;)
+            off += (await writeAsync(fd, data, off, data.length - off)).bytesWritten;
+          await fsyncAsync(fd);
+          for (const b of batch) b.done();
+        } catch (error) {
+          for (const b of batch) b.done(error as Error);
+        }
+      }
+      const next = this.#queue[0];
+      if (next !== undefined && 'switchTo' in next) {
+        this.#queue.shift();
+        if (this.#fd !== undefined) await closeAsync(this.#fd);
+        this.#fd = openSync(next.switchTo, 'a');
       }
     }
     this.#flushing = undefined;
@@ -48,8 +81,8 @@ export class DurableAppender {
   /** Waits for what is queued, then closes the file. */
   async close(): Promise<void> {
     while (this.#flushing !== undefined) await this.#flushing;
-    await this.#handle?.close();
-    this.#handle = undefined;
+    if (this.#fd !== undefined) await closeAsync(this.#fd);
+    this.#fd = undefined;
   }
 }
 
