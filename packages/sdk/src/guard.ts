@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { FileAuditJournal, type AuditJournal } from './audit/journal.js';
+import { createPostgresStores } from './postgres/index.js';
 import { sharedByKey } from './storage/shared.js';
 import { offboard, type OffboardResult } from './subjects/offboard.js';
 import { SubjectRequests, type Requester } from './subjects/requests.js';
@@ -216,6 +217,15 @@ export function createGuard(options: GuardOptions = {}): Guard {
   };
   const today = () => settings.clock().toISOString().slice(0, 10);
   const transferListeners = new Set<(decision: TransferDecision) => void>();
+  // A DATABASE_URL switches the embedded file stores to PostgreSQL (many instances).
+  const postgres =
+    settings.databaseUrl === undefined
+      ? undefined
+      : createPostgresStores({ connectionString: settings.databaseUrl, clock: settings.clock });
+  if (postgres !== undefined) {
+    settings.breach.outbox ??= postgres.outbox;
+    settings.audit.journal ??= postgres.audit;
+  }
   const audit = createAudit(settings);
   const breaches =
     settings.breachSink === undefined ? createBreachService(settings, runtime, audit) : undefined;
@@ -327,6 +337,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
       stopWatching();
       await breaches?.close();
       await audit?.journal.close();
+      await postgres?.close();
     },
   });
   const outboundChecker = {
@@ -477,6 +488,7 @@ function breachRecord(signal: BreachSignal): AuditEntry {
 
 interface CheckedOptions {
   audit: AuditOptions;
+  databaseUrl: string | undefined;
   breachSink: BreachSink | undefined;
   breach: BreachOptions;
   logger: Logger | undefined;
@@ -528,9 +540,14 @@ function checkOptions(options: GuardOptions): CheckedOptions {
       'createGuard({ breachSink }): must have a report(report) method.',
     );
   }
-  const breach = options.breach ?? {};
+  const breach = { ...options.breach };
+  const audit = { ...options.audit };
+  const explicitFiles = breach.dir !== undefined || audit.dir !== undefined;
+  const databaseUrl = process.env.DATABASE_URL;
   return Object.freeze({
-    audit: options.audit ?? {},
+    audit,
+    databaseUrl:
+      explicitFiles || databaseUrl === undefined || databaseUrl === '' ? undefined : databaseUrl,
     breachSink: options.breachSink,
     breach,
     logger: breach.logger === false ? undefined : (breach.logger ?? defaultLogger()),

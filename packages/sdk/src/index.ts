@@ -110,3 +110,5 @@ export type {
   SubjectRequestResult,
 } from './subjects/requests.js';
 export type { Manifest, OffboardResult } from './subjects/offboard.js';
+export { createPostgresStores } from './postgres/index.js';
+export type { PostgresConnection, PostgresStores } from './postgres/index.js';

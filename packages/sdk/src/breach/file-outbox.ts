@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DpaGuardError } from '../errors.js';
 import {
   DurableAppender,
   lockOwner,
@@ -72,7 +73,12 @@ export class FileOutbox implements BreachOutbox {
     applyRecord(this.#entries, record);
   }
 
-  async add(signal: BreachSignal): Promise<void> {
+  async add(signal: BreachSignal, transaction?: unknown): Promise<void> {
+    if (transaction !== undefined)
+      throw new DpaGuardError(
+        'DPA_ERR_INVALID_OPTIONS',
+        'signalBreach({ client }): the file outbox cannot join a database transaction; use the PostgreSQL stores.',
+      );
     await this.#open();
     if (this.#entries.has(signal.id)) return;
     await this.#append({ t: 'add', signal });

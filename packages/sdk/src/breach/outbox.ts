@@ -30,7 +30,11 @@ export interface OutboxEntry {
  * - ids are the signals' own; adding an id twice keeps the first.
  */
 export interface BreachOutbox {
-  add(signal: BreachSignal): Promise<void>;
+  /**
+   * Stores a new signal. `transaction` is a store-specific handle (a `pg` client inside
+   * the caller's transaction): the signal then exists only if that transaction commits.
+   */
+  add(signal: BreachSignal, transaction?: unknown): Promise<void>;
   /** Records the state of one delivery (after an attempt, or on a retry by a person). */
   setDelivery(id: string, hook: string, state: DeliveryState): Promise<void>;
   /** Records that the deadline clock escalated a signal. */
@@ -40,4 +44,16 @@ export interface BreachOutbox {
   /** Drops delivered signals and their history. */
   compact(isDone: (entry: OutboxEntry) => boolean): Promise<void>;
   close(): Promise<void>;
+  /**
+   * For stores shared by many instances: leases up to `limit` open signals to this
+   * instance, so no other delivers them at the same time; a lease lapses when its instance
+   * dies. Without it, every open signal is this instance's.
+   */
+  claim?(limit: number): Promise<OutboxEntry[]>;
+  /** Gives leased signals back after a delivery pass. */
+  release?(ids: readonly string[]): Promise<void>;
+  /** Marks a signal delivered everywhere it must go, so claims skip it. */
+  markDone?(id: string): Promise<void>;
+  /** Whether this instance runs the deadline clock now (exactly one instance does). */
+  isLeader?(): Promise<boolean>;
 }

@@ -51,6 +51,7 @@ export interface SignalStatus {
 const BASE_DELAY_MS = 5_000;
 const MAX_DELAY_MS = 60 * 60_000;
 const PARALLEL = 8;
+const CLAIM_LIMIT = 100;
 
 /**
  * Breach signals from discovery to the controller's hook (clause 8): every signal is
@@ -83,8 +84,9 @@ export class BreachService implements BreachSink {
 
   /** Records a breach signal durably and starts its delivery; resolves with the signal. */
   async signal(input: BreachInput): Promise<BreachSignal> {
-    const signal = createSignal(input, this.#o.settings(), this.#o.clock());
-    await this.#o.outbox.add(signal);
+    const { client, ...rest } = input;
+    const signal = createSignal(rest, this.#o.settings(), this.#o.clock());
+    await this.#o.outbox.add(signal, client);
     this.#o.onRecorded?.(signal);
     this.#o.logger?.warn(
       {
@@ -181,25 +183,21 @@ export class BreachService implements BreachSink {
   }
 
   async #pass(): Promise<void> {
+    const { outbox } = this.#o;
     const now = this.#o.clock();
     const settings = this.#o.settings();
     const targets = this.#targets();
-    const due: (() => Promise<void>)[] = [];
-    let done = 0;
-    for (const entry of await this.#o.outbox.entries()) {
-      if (isDone(entry, targets)) {
-        done++;
-        continue;
-      }
-      const escalateAt =
-        Date.parse(entry.signal.deadline) - settings.escalateBeforeHours * 3_600_000;
-      if (
-        entry.escalatedAt === undefined &&
-        !deliveredToPrimary(entry, targets) &&
-        now.getTime() >= escalateAt
-      ) {
+    // The deadline clock: on one instance at a time, over every open signal.
+    const leader = (await outbox.isLeader?.()) ?? true;
+    const all = await outbox.entries();
+    if (leader) {
+      for (const entry of all) {
+        if (isDone(entry, targets) || entry.escalatedAt !== undefined) continue;
+        const escalateAt =
+          Date.parse(entry.signal.deadline) - settings.escalateBeforeHours * 3_600_000;
+        if (deliveredToPrimary(entry, targets) || now.getTime() < escalateAt) continue;
         entry.escalatedAt = now.toISOString();
-        await this.#o.outbox.setEscalated(entry.signal.id, entry.escalatedAt);
+        await outbox.setEscalated(entry.signal.id, entry.escalatedAt);
         this.#o.logger?.fatal(
           {
             dpa: {
@@ -215,21 +213,41 @@ export class BreachService implements BreachSink {
           'dpa-guard breach signal NOT delivered before the escalation margin: escalating',
         );
       }
-      for (const target of targets) {
-        if (target.role === 'escalation' && entry.escalatedAt === undefined) continue;
-        const state = entry.deliveries[target.name] ?? { status: 'pending', attempts: 0 };
-        if (state.status !== 'pending') continue;
-        if (state.nextAttemptAt !== undefined && Date.parse(state.nextAttemptAt) > now.getTime())
-          continue;
-        due.push(() => this.#attempt(entry.signal, target, state));
-      }
     }
-    for (let i = 0; i < due.length; i += PARALLEL)
-      await Promise.all(due.slice(i, i + PARALLEL).map((f) => f()));
-    if (done >= this.#o.compactAfter) await this.#o.outbox.compact((e) => isDone(e, targets));
+    // Deliveries: the signals this instance holds (all of them, for a local outbox).
+    const work = outbox.claim === undefined ? all : await outbox.claim(CLAIM_LIMIT);
+    try {
+      const due: (() => Promise<void>)[] = [];
+      for (const entry of work) {
+        if (isDone(entry, targets)) continue;
+        for (const target of targets) {
+          if (target.role === 'escalation' && entry.escalatedAt === undefined) continue;
+          const state = entry.deliveries[target.name] ?? { status: 'pending', attempts: 0 };
+          if (state.status !== 'pending') continue;
+          if (state.nextAttemptAt !== undefined && Date.parse(state.nextAttemptAt) > now.getTime())
+            continue;
+          due.push(() => this.#attempt(entry, target, state));
+        }
+      }
+      for (let i = 0; i < due.length; i += PARALLEL)
+        await Promise.all(due.slice(i, i + PARALLEL).map((f) => f()));
+      if (outbox.markDone !== undefined)
+        for (const entry of work)
+          if (isDone(entry, targets)) await outbox.markDone(entry.signal.id);
+    } finally {
+      if (outbox.release !== undefined && work.length > 0)
+        await outbox.release(work.map((e) => e.signal.id));
+    }
+    const done = all.filter((e) => isDone(e, targets)).length;
+    if (done >= this.#o.compactAfter) await outbox.compact((e) => isDone(e, targets));
   }
 
-  async #attempt(signal: BreachSignal, target: HookTarget, state: DeliveryState): Promise<void> {
+  async #attempt(entry: OutboxEntry, target: HookTarget, state: DeliveryState): Promise<void> {
+    const { signal } = entry;
+    const record = async (next: DeliveryState) => {
+      entry.deliveries[target.name] = next;
+      await this.#o.outbox.setDelivery(signal.id, target.name, next);
+    };
     const attempts = state.attempts + 1;
     const at = this.#o.clock();
     const result: HookResult = this.#gone.has(target.name)
@@ -242,7 +260,7 @@ export class BreachService implements BreachSink {
     const log = { dpa: { breach: { id: signal.id, hook: target.name, attempts } } };
     switch (result.kind) {
       case 'delivered':
-        await this.#o.outbox.setDelivery(signal.id, target.name, {
+        await record({
           ...base,
           status: 'delivered',
           deliveredAt: at.toISOString(),
@@ -252,7 +270,7 @@ export class BreachService implements BreachSink {
         return;
       case 'gone':
         this.#gone.add(target.name);
-        await this.#o.outbox.setDelivery(signal.id, target.name, {
+        await record({
           ...base,
           status: 'disabled',
           lastError: 'HTTP 410: endpoint disabled',
@@ -265,7 +283,7 @@ export class BreachService implements BreachSink {
           (0.8 + 0.4 * this.#o.random());
         const delay = Math.max(backoff, result.retryAfterMs ?? 0);
         const nextAttemptAt = new Date(at.getTime() + delay).toISOString();
-        await this.#o.outbox.setDelivery(signal.id, target.name, {
+        await record({
           ...base,
           status: 'pending',
           lastError: result.error,

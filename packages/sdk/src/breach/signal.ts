@@ -42,6 +42,11 @@ export interface BreachInput extends Omit<BreachReport, 'kind'> {
   contact?: Contact;
   /** When the breach was discovered. Default: now. */
   discoveredAt?: Date;
+  /**
+   * Record the signal inside the caller's transaction (a `pg` client with an open
+   * transaction, for the PostgreSQL outbox): it exists only if that transaction commits.
+   */
+  client?: unknown;
 }
 
 // Nine digits in a row or in a BSN layout: a free-text field must never carry one.

@@ -3,7 +3,9 @@ import { dirname, resolve } from 'node:path';
 import { readHead, readJournalLines } from '../audit/journal.js';
 import type { AuditRecord } from '../audit/record.js';
 import { buildReport, formatReportHtml, formatReportText, inScope } from '../audit/report.js';
-import { verifyChain } from '../audit/verify.js';
+import { verifyChain, type ChainVerdict } from '../audit/verify.js';
+import { createPostgresStores } from '../postgres/index.js';
+import { databaseUrl } from './db-command.js';
 import { defaultDataDir } from '../storage/dirs.js';
 import { parseCommandArgs } from './args.js';
 import { loadGuard } from './load-guard.js';
@@ -14,7 +16,7 @@ const HELP = `Usage: dpa-guard audit <command> [options]
 The audit trail (clause 10, GDPR art. 30(2)): hash-chained records of every decision.
 
 Commands:
-  verify [DIR]                            check the whole chain; point at the first record
+  verify [DIR | --db URL [--tenant ID]]   check the whole chain (in the database: each tenant's); point at the first record
                                           altered, removed or reordered (exit 1)
   export --tenant ID [--from D] [--to D] [--out FILE] [DIR]
                                           what that controller's auditor may see: its records
@@ -30,9 +32,9 @@ export async function auditCommand(argv: readonly string[], io: CliIo): Promise<
   const [sub, ...rest] = argv;
   switch (sub) {
     case 'verify':
-      return verify(rest, io);
+      return await verify(rest, io);
     case 'export':
-      return exportRecords(rest, io);
+      return await exportRecords(rest, io);
     case 'report':
       return report(rest, io);
     case undefined:
@@ -58,13 +60,46 @@ function checkDate(value: string | undefined, flag: string, command: string): st
   return value;
 }
 
-function verify(argv: readonly string[], io: CliIo): ExitCode {
-  const { positionals } = parseCommandArgs('audit verify', argv, {});
+async function verify(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals } = parseCommandArgs('audit verify', argv, {
+    db: { type: 'string' },
+    schema: { type: 'string' },
+    tenant: { type: 'string' },
+  });
+  if (values.db !== undefined) return verifyDatabase(values, io);
   const dir = dirOf(positionals, io, 'audit verify');
   const lines = readJournalLines(dir);
-  const verdict = verifyChain(lines, readHead(dir));
+  return report1(verifyChain(lines, readHead(dir)), dir, io);
+}
+
+/** Every tenant's chain in the database (one chain per tenant). */
+async function verifyDatabase(
+  values: { db?: string | undefined; schema?: string | undefined; tenant?: string | undefined },
+  io: CliIo,
+): Promise<ExitCode> {
+  const stores = createPostgresStores({
+    connectionString: databaseUrl(values.db, io, 'audit verify'),
+    ...(values.schema === undefined ? {} : { schema: values.schema }),
+  });
+  try {
+    const chains = await stores.audit.chains(values.tenant);
+    let code: ExitCode = EXIT.ok;
+    if (chains.size === 0) io.stdout.write('No audit records in the database.\n');
+    for (const [tenant, chain] of chains) {
+      const verdict = verifyChain(chain.lines, chain.head);
+      if (report1(verdict, `tenant "${tenant}"`, io) !== EXIT.ok) code = EXIT.failed;
+    }
+    return code;
+  } finally {
+    await stores.close();
+  }
+}
+
+function report1(verdict: ChainVerdict, where: string, io: CliIo): ExitCode {
   if (verdict.valid) {
-    io.stdout.write(`valid: ${String(verdict.records)} record(s) in one unbroken chain (${dir})\n`);
+    io.stdout.write(
+      `valid: ${String(verdict.records)} record(s) in one unbroken chain (${where})\n`,
+    );
     return EXIT.ok;
   }
   const p = verdict.problem!;
@@ -73,6 +108,27 @@ function verify(argv: readonly string[], io: CliIo): ExitCode {
       `${String(verdict.records)} record(s) before it verified.\n`,
   );
   return EXIT.failed;
+}
+
+/** The records of the file journal in DIR, or of the database with --db. */
+async function recordsFrom(
+  values: { db?: string | undefined; schema?: string | undefined },
+  positionals: readonly string[],
+  io: CliIo,
+  command: string,
+): Promise<AuditRecord[]> {
+  if (values.db === undefined) return records(dirOf(positionals, io, command));
+  const stores = createPostgresStores({
+    connectionString: databaseUrl(values.db, io, command),
+    ...(values.schema === undefined ? {} : { schema: values.schema }),
+  });
+  try {
+    const out: AuditRecord[] = [];
+    for await (const record of stores.audit.records()) out.push(record);
+    return out;
+  } finally {
+    await stores.close();
+  }
 }
 
 function records(dir: string): AuditRecord[] {
@@ -85,9 +141,11 @@ function records(dir: string): AuditRecord[] {
   });
 }
 
-function exportRecords(argv: readonly string[], io: CliIo): ExitCode {
+async function exportRecords(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const command = 'audit export';
   const { values, positionals } = parseCommandArgs(command, argv, {
+    db: { type: 'string' },
+    schema: { type: 'string' },
     tenant: { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string' },
@@ -100,8 +158,9 @@ function exportRecords(argv: readonly string[], io: CliIo): ExitCode {
     from: checkDate(values.from, '--from', command),
     to: checkDate(values.to, '--to', command),
   };
-  const dir = dirOf(positionals, io, command);
-  const selected = records(dir).filter((r) => inScope(r, scope));
+  const selected = (await recordsFrom(values, positionals, io, command)).filter((r) =>
+    inScope(r, scope),
+  );
   const jsonl = selected.map((r) => `${JSON.stringify(r)}\n`).join('');
   const kinds: Record<string, number> = {};
   for (const r of selected) kinds[r.kind] = (kinds[r.kind] ?? 0) + 1;
@@ -131,6 +190,8 @@ function exportRecords(argv: readonly string[], io: CliIo): ExitCode {
 async function report(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const command = 'audit report';
   const { values, positionals } = parseCommandArgs(command, argv, {
+    db: { type: 'string' },
+    schema: { type: 'string' },
     tenant: { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string' },
@@ -146,7 +207,7 @@ async function report(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     to: checkDate(values.to, '--to', command),
   };
   const built = buildReport(
-    records(dirOf(positionals, io, command)),
+    await recordsFrom(values, positionals, io, command),
     scope,
     guard.policy.policy,
     new Date(),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { auditCommand } from './audit-command.js';
 import { breachCommand } from './breach-command.js';
+import { dbCommand } from './db-command.js';
 import { EXIT, UsageError, type CliIo, type ExitCode } from './io.js';
 import { policyCommand } from './policy-command.js';
 import { scanCommand } from './scan-command.js';
@@ -19,7 +20,8 @@ Commands:
   breach list | retry ID | verify --secret-env NAME [FILE]
                                         breach signals and their deadlines; check a webhook
   audit verify | export --tenant ID | report [DIR]
-                                        the hash-chained records of processing
+                                        the hash-chained records of processing (--db URL: PostgreSQL)
+  db migrate [--db URL]                 create or update the PostgreSQL tables
 
 Options:
   -h, --help       show help (also after any command)
@@ -38,6 +40,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         return await breachCommand(rest, io);
       case 'audit':
         return await auditCommand(rest, io);
+      case 'db':
+        return await dbCommand(rest, io);
       case 'subprocessors':
         return await subprocessorsCommand(rest, io);
       case '-v':

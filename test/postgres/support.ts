@@ -1,0 +1,30 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { describe } from 'vitest';
+
+/** The test database: DPA_GUARD_TEST_DATABASE_URL (`.ci/run` sets it). */
+export const DATABASE_URL = process.env.DPA_GUARD_TEST_DATABASE_URL;
+
+if (DATABASE_URL === undefined || DATABASE_URL === '') {
+  process.stderr.write(
+    '\n[dpa-guard] PostgreSQL store tests SKIPPED: DPA_GUARD_TEST_DATABASE_URL is not set.\n' +
+      '            .ci/run sets it (postgres://postgres@127.0.0.1:5432/test); set it to run them here.\n\n',
+  );
+}
+
+/** `describe` when a test database is configured, `describe.skip` otherwise. */
+export const describePostgres = DATABASE_URL ? describe : describe.skip;
+
+/** A schema of its own for each test file, dropped afterwards. */
+export function testSchema(): { name: string; drop(): Promise<void> } {
+  const name = `dpa_test_${randomBytes(4).toString('hex')}`;
+  return {
+    name,
+    async drop() {
+      const client = new pg.Client({ connectionString: DATABASE_URL });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
+      await client.end();
+    },
+  };
+}
