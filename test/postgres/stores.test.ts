@@ -107,3 +107,45 @@ describePostgres('PostgreSQL stores', () => {
     }
   });
 });
+
+describePostgres("the policy's stores section selects PostgreSQL", () => {
+  const schema = testSchema();
+  afterAll(() => schema.drop());
+
+  it('keeps signals and records in the database the environment names', async () => {
+    process.env.DPA_TEST_DB = DATABASE_URL;
+    const guard = createGuard({
+      policy: [
+        {
+          name: 'p.json',
+          document: {
+            version: 'st-1',
+            stores: { kind: 'postgres', databaseUrlEnv: 'DPA_TEST_DB', schema: schema.name },
+          },
+        },
+      ],
+      breach: { deliver: false, logger: false },
+    });
+    try {
+      const signal = await guard.signalBreach({
+        kind: 'manual',
+        tenants: ['acme'],
+        nature: 'A test.',
+        categories: [],
+      });
+      expect((await guard.breaches!.list()).map((s) => s.id)).toEqual([signal.id]);
+      const verify = await runCapture([
+        'audit',
+        'verify',
+        '--db',
+        DATABASE_URL!,
+        '--schema',
+        schema.name,
+      ]);
+      expect(verify.stdout).toContain('valid: 1 record(s) in one unbroken chain (tenant "acme")');
+    } finally {
+      await guard.close();
+      delete process.env.DPA_TEST_DB;
+    }
+  });
+});

@@ -21,7 +21,7 @@ import { DetectionEngine } from './detect/engine.js';
 import { DpaGuardError } from './errors.js';
 import type { LoadedPolicy, PolicySource } from './policy/load.js';
 import { PolicyRuntime, type ReloadResult } from './policy/runtime.js';
-import type { Purpose } from './policy/types.js';
+import type { Purpose, StoreSettings } from './policy/types.js';
 import { currentProcessing } from './purpose/context.js';
 import { TransferRegistry, type TransferDecision, type TransferRequest } from './transfer/check.js';
 import { protectOutbound, type OutboundProtection } from './transfer/outbound.js';
@@ -217,11 +217,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
   };
   const today = () => settings.clock().toISOString().slice(0, 10);
   const transferListeners = new Set<(decision: TransferDecision) => void>();
-  // A DATABASE_URL switches the embedded file stores to PostgreSQL (many instances).
-  const postgres =
-    settings.databaseUrl === undefined
-      ? undefined
-      : createPostgresStores({ connectionString: settings.databaseUrl, clock: settings.clock });
+  const postgres = postgresStores(settings, runtime.current.policy.stores);
   if (postgres !== undefined) {
     settings.breach.outbox ??= postgres.outbox;
     settings.audit.journal ??= postgres.audit;
@@ -424,6 +420,34 @@ function createBreachService(
 
 type GuardAudit = NonNullable<Guard['audit']>;
 
+/**
+ * PostgreSQL stores when chosen: by the policy's `stores` section, else by a DATABASE_URL
+ * in the environment. Directories given in code keep the file journals.
+ */
+function postgresStores(
+  settings: CheckedOptions,
+  chosen: StoreSettings | undefined,
+): ReturnType<typeof createPostgresStores> | undefined {
+  if (settings.explicitFiles || chosen?.kind === 'file') return undefined;
+  if (chosen?.kind === 'postgres') {
+    const name = chosen.databaseUrlEnv ?? 'DATABASE_URL';
+    const url = process.env[name];
+    if (url === undefined || url === '')
+      throw new DpaGuardError(
+        'DPA_ERR_INVALID_OPTIONS',
+        `the policy keeps its stores on PostgreSQL, but the environment variable ${name} (the database URL) is not set.`,
+      );
+    return createPostgresStores({
+      connectionString: url,
+      clock: settings.clock,
+      ...(chosen.schema === undefined ? {} : { schema: chosen.schema }),
+    });
+  }
+  return settings.databaseUrl === undefined
+    ? undefined
+    : createPostgresStores({ connectionString: settings.databaseUrl, clock: settings.clock });
+}
+
 function fileJournal(
   dir: string,
   clock: () => Date,
@@ -489,6 +513,8 @@ function breachRecord(signal: BreachSignal): AuditEntry {
 interface CheckedOptions {
   audit: AuditOptions;
   databaseUrl: string | undefined;
+  /** A directory was given for a journal: the file stores, whatever else says. */
+  explicitFiles: boolean;
   breachSink: BreachSink | undefined;
   breach: BreachOptions;
   logger: Logger | undefined;
@@ -546,8 +572,8 @@ function checkOptions(options: GuardOptions): CheckedOptions {
   const databaseUrl = process.env.DATABASE_URL;
   return Object.freeze({
     audit,
-    databaseUrl:
-      explicitFiles || databaseUrl === undefined || databaseUrl === '' ? undefined : databaseUrl,
+    explicitFiles,
+    databaseUrl: databaseUrl === undefined || databaseUrl === '' ? undefined : databaseUrl,
     breachSink: options.breachSink,
     breach,
     logger: breach.logger === false ? undefined : (breach.logger ?? defaultLogger()),

@@ -99,3 +99,21 @@ describe('guard.recordAccess', () => {
     await guard.close();
   });
 });
+
+describe('store selection', () => {
+  it('says clearly when the policy wants PostgreSQL and the URL is missing', () => {
+    expect(() =>
+      createGuard({
+        policy: [
+          {
+            name: 'p.json',
+            document: {
+              version: '1',
+              stores: { kind: 'postgres', databaseUrlEnv: 'NO_SUCH_DB_URL' },
+            },
+          },
+        ],
+      }),
+    ).toThrow(/NO_SUCH_DB_URL \(the database URL\) is not set/);
+  });
+});

@@ -80,6 +80,14 @@ export interface Subprocessor {
   sector?: 'commercial' | 'public';
 }
 
+/** Where the breach outbox and the audit trail live. */
+export interface StoreSettings {
+  kind: 'file' | 'postgres';
+  /** The name of the environment variable with the database URL. Default DATABASE_URL. */
+  databaseUrlEnv?: string;
+  schema?: string;
+}
+
 /** Outbound transfer settings (clause 5). */
 export interface TransferSettings {
   /** The platform's own hosts, never a transfer (loopback always is exempt). */
@@ -115,6 +123,7 @@ export interface PolicyDocument {
   subprocessors?: Record<string, Subprocessor>;
   transfers?: Partial<TransferSettings>;
   breach?: Partial<BreachSettings>;
+  stores?: StoreSettings;
 }
 
 /** A per-tenant agreement file: the individual agreement, highest in precedence (clause 1.2). */
@@ -136,6 +145,7 @@ export interface Policy {
   subprocessors: Record<string, Subprocessor>;
   transfers: TransferSettings;
   breach: BreachSettings;
+  stores?: StoreSettings;
 }
 
 /** One controller's settings as they apply after layering. */
