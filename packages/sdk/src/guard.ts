@@ -215,7 +215,14 @@ export function createGuard(options: GuardOptions = {}): Guard {
     }
     return registry;
   };
-  const today = () => settings.clock().toISOString().slice(0, 10);
+  // The date of decisions (exceptions expire by date): formatted once per day, not per call.
+  let day = { number: Number.NaN, text: '' };
+  const today = () => {
+    const ms = settings.clock().getTime();
+    const number = Math.floor(ms / 86_400_000);
+    if (number !== day.number) day = { number, text: new Date(ms).toISOString().slice(0, 10) };
+    return day.text;
+  };
   const transferListeners = new Set<(decision: TransferDecision) => void>();
   const postgres = postgresStores(settings, runtime.current.policy.stores);
   if (postgres !== undefined) {
