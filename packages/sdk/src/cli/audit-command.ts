@@ -77,10 +77,7 @@ async function verifyDatabase(
   values: { db?: string | undefined; schema?: string | undefined; tenant?: string | undefined },
   io: CliIo,
 ): Promise<ExitCode> {
-  const stores = createPostgresStores({
-    connectionString: databaseUrl(values.db, io, 'audit verify'),
-    ...(values.schema === undefined ? {} : { schema: values.schema }),
-  });
+  const stores = storesFor(values, io, 'audit verify');
   try {
     const chains = await stores.audit.chains(values.tenant);
     let code: ExitCode = EXIT.ok;
@@ -110,6 +107,18 @@ function report1(verdict: ChainVerdict, where: string, io: CliIo): ExitCode {
   return EXIT.failed;
 }
 
+/** The PostgreSQL stores named by --db (or DATABASE_URL) and --schema. */
+function storesFor(
+  values: { db?: string | undefined; schema?: string | undefined },
+  io: CliIo,
+  command: string,
+) {
+  return createPostgresStores({
+    connectionString: databaseUrl(values.db, io, command),
+    ...(values.schema === undefined ? {} : { schema: values.schema }),
+  });
+}
+
 /** The records of the file journal in DIR, or of the database with --db. */
 async function recordsFrom(
   values: { db?: string | undefined; schema?: string | undefined },
@@ -118,10 +127,7 @@ async function recordsFrom(
   command: string,
 ): Promise<AuditRecord[]> {
   if (values.db === undefined) return records(dirOf(positionals, io, command));
-  const stores = createPostgresStores({
-    connectionString: databaseUrl(values.db, io, command),
-    ...(values.schema === undefined ? {} : { schema: values.schema }),
-  });
+  const stores = storesFor(values, io, command);
   try {
     const out: AuditRecord[] = [];
     for await (const record of stores.audit.records()) out.push(record);

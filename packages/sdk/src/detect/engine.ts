@@ -1,4 +1,4 @@
-import type { Category, DetectionSettings } from '../policy/types.js';
+import { CATEGORIES, type Category, type DetectionSettings } from '../policy/types.js';
 import { BsnDetector, type KeyContext } from './bsn.js';
 import { compileKeyPatterns, readDataFile } from './data.js';
 import { lexicons, type SpecialCategory } from './lexicon.js';
@@ -281,15 +281,4 @@ export class DetectionEngine {
   }
 }
 
-const ALL: ReadonlySet<Category> = new Set<Category>([
-  'bsn',
-  'health',
-  'religion',
-  'criminal',
-  'sexual_orientation',
-  'ethnicity',
-  'political',
-  'trade_union',
-  'genetic',
-  'biometric',
-]);
+const ALL: ReadonlySet<Category> = new Set<Category>(CATEGORIES);

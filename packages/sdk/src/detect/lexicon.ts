@@ -1,20 +1,12 @@
-import type { Category } from '../policy/types.js';
+import { CATEGORIES, type Category } from '../policy/types.js';
 import { compileKeyPatterns, readDataFile } from './data.js';
 import { compileTerms, type TermMatcher } from './terms.js';
 
 /** The special categories (everything but `bsn`), each with a lexicon in data/lexicon/. */
-export const SPECIAL_CATEGORIES = [
-  'health',
-  'religion',
-  'criminal',
-  'sexual_orientation',
-  'ethnicity',
-  'political',
-  'trade_union',
-  'genetic',
-  'biometric',
-] as const satisfies readonly Category[];
-export type SpecialCategory = (typeof SPECIAL_CATEGORIES)[number];
+export type SpecialCategory = Exclude<Category, 'bsn'>;
+export const SPECIAL_CATEGORIES: readonly SpecialCategory[] = CATEGORIES.filter(
+  (c): c is SpecialCategory => c !== 'bsn',
+);
 
 interface LexiconFile {
   category: SpecialCategory;
