@@ -374,7 +374,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
         kind: 'blocked-transfer',
         tenants: tenant === undefined ? [] : [tenant],
         // Long digit runs in a host name are masked: a signal's text never holds a number.
-        nature: `An outbound request to ${(decision.host ?? 'an unknown host').replace(/\d{4,}/g, '#')}${decision.subprocessor === undefined ? '' : ` (${decision.subprocessor})`} was stopped before sending: ${decision.reasons.join(', ')}.`,
+        nature: `An outbound request to ${maskNumbers(decision.host ?? 'an unknown host')}${decision.subprocessor === undefined ? '' : ` (${decision.subprocessor})`} was stopped before sending: ${decision.reasons.join(', ')}.`,
         categories: decision.categories ?? [],
         ...(decision.purpose === undefined ? {} : { purpose: decision.purpose }),
         policyVersion: decision.policyVersion,
@@ -426,6 +426,11 @@ function createBreachService(
 }
 
 type GuardAudit = NonNullable<Guard['audit']>;
+
+/** Digits in generated text (a host name) are masked: a signal's text never holds a number. */
+function maskNumbers(text: string): string {
+  return text.replace(/\d+/g, '#');
+}
 
 /**
  * PostgreSQL stores when chosen: by the policy's `stores` section, else by a DATABASE_URL

@@ -254,3 +254,24 @@ describe('export and report', () => {
     expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>[\s\S]*class="bar"[\s\S]*MISSED/);
   });
 });
+
+describe('the journal after a crash', () => {
+  it('cuts a torn last record and goes on with one unbroken chain', async () => {
+    const dir = await journalWith(entries(3));
+    const [file] = journalFiles(dir);
+    writeFileSync(join(dir, file!), `${readFileSync(join(dir, file!), 'utf8')}{"kind":"insp`);
+    const again = new FileAuditJournal(dir);
+    expect((await again.append({ kind: 'transfer', decision: 'allowed' })).seq).toBe(4);
+    await again.close();
+    expect(verify(dir)).toEqual({ valid: true, records: 4 });
+  });
+
+  it('continues the chain of the previous file when a rotation left an empty one', async () => {
+    const dir = await journalWith(entries(3));
+    writeFileSync(join(dir, 'audit-000002.jsonl'), '');
+    const again = new FileAuditJournal(dir);
+    expect((await again.append({ kind: 'transfer', decision: 'allowed' })).seq).toBe(4);
+    await again.close();
+    expect(verify(dir).valid).toBe(true);
+  });
+});

@@ -1,7 +1,13 @@
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DurableAppender, readText, releaseDirLock, takeDirLock } from '../storage/durable-file.js';
+import {
+  DurableAppender,
+  readText,
+  releaseDirLock,
+  takeDirLock,
+  writeDurably,
+} from '../storage/durable-file.js';
 import { chainRecord, type AuditEntry, type AuditRecord } from './record.js';
 
 /**
@@ -51,23 +57,33 @@ export class FileAuditJournal implements AuditJournal {
     this.#clock = options.clock ?? (() => new Date());
   }
 
-  /** Opens the journal on first use: takes the lock and finds the end of the chain. */
+  /**
+   * Opens the journal on first use (and again after a failed write): takes the lock and
+   * finds the end of the chain on disk. A record torn by a crash at the end of the last
+   * file is cut off; an empty last file (a rotation that crashed) continues the chain of
+   * the file before it.
+   */
   #open(): DurableAppender {
     if (this.#appender !== undefined) return this.#appender;
     mkdirSync(this.#dir, { recursive: true });
     takeDirLock(this.#dir, LOCK, 'audit journal');
-    const lastFile = journalFiles(this.#dir).at(-1);
+    this.#last = undefined;
+    const files = journalFiles(this.#dir);
+    const lastFile = files.at(-1);
     if (lastFile !== undefined) {
       this.#fileNumber = Number(FILE.exec(lastFile)![1]);
-      const text = readText(join(this.#dir, lastFile));
-      this.#fileBytes = Buffer.byteLength(text);
-      const tail = text
-        .split('\n')
-        .filter((l) => l.trim() !== '')
-        .at(-1);
-      if (tail !== undefined) {
-        const record = JSON.parse(tail) as AuditRecord;
-        this.#last = { seq: record.seq, hash: record.hash };
+      const path = join(this.#dir, lastFile);
+      const text = readText(path);
+      const whole = wholeRecords(text);
+      if (whole.bytes < Buffer.byteLength(text))
+        writeDurably(path, Buffer.from(text).subarray(0, whole.bytes));
+      this.#fileBytes = whole.bytes;
+      for (let i = files.length - 1; i >= 0 && this.#last === undefined; i--) {
+        const last =
+          i === files.length - 1
+            ? whole.last
+            : wholeRecords(readText(join(this.#dir, files[i]!))).last;
+        if (last !== undefined) this.#last = { seq: last.seq, hash: last.hash };
       }
     }
     this.#appender = new DurableAppender(join(this.#dir, fileName(this.#fileNumber)));
@@ -94,12 +110,22 @@ export class FileAuditJournal implements AuditJournal {
     const line = `${JSON.stringify(record)}\n`;
     this.#last = { seq: record.seq, hash: record.hash };
     this.#fileBytes += Buffer.byteLength(line);
-    return appender.append(line).then(() => {
-      if (this.#durable === undefined || record.seq > this.#durable.seq)
-        this.#durable = { seq: record.seq, hash: record.hash };
-      this.#writeHead();
-      return record;
-    });
+    return appender.append(line).then(
+      () => {
+        if (this.#durable === undefined || record.seq > this.#durable.seq)
+          this.#durable = { seq: record.seq, hash: record.hash };
+        this.#writeHead();
+        return record;
+      },
+      async (error: unknown) => {
+        // The chain in memory ran ahead of the disk: start again from what the disk holds.
+        if (this.#appender === appender) {
+          this.#appender = undefined;
+          await appender.close().catch(() => undefined);
+        }
+        throw error;
+      },
+    );
   }
 
   /**
@@ -135,6 +161,27 @@ export class FileAuditJournal implements AuditJournal {
     this.#appender = undefined;
     releaseDirLock(this.#dir, LOCK);
   }
+}
+
+/** The whole (newline-ended, readable) records at the start of a file, and the last of them. */
+function wholeRecords(text: string): { bytes: number; last: AuditRecord | undefined } {
+  let bytes = 0;
+  let last: AuditRecord | undefined;
+  let offset = 0;
+  for (const line of text.split('\n').slice(0, -1)) {
+    offset += Buffer.byteLength(line) + 1;
+    if (line.trim() === '') {
+      bytes = offset;
+      continue;
+    }
+    try {
+      last = JSON.parse(line) as AuditRecord;
+      bytes = offset;
+    } catch {
+      break; // a torn record: nothing after it is trusted
+    }
+  }
+  return { bytes, last };
 }
 
 function fileName(n: number): string {

@@ -98,7 +98,8 @@ export function buildReport(
       case 'inspection':
         add(report.processingPerPurpose, record.purpose ?? '(none)');
         if (record.decision === 'block' || record.decision === 'uninspectable')
-          for (const c of record.categories ?? [record.decision]) add(report.blocksPerCategory, c);
+          for (const c of record.categories?.length ? record.categories : [record.decision])
+            add(report.blocksPerCategory, c);
         break;
       case 'exception-used':
         add(report.exceptionsUsed, detail(record, 'agreement') ?? '(unknown)');

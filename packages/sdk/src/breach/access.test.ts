@@ -88,10 +88,21 @@ describe('guard.recordAccess', () => {
     ).toHaveLength(1);
   });
 
+  it('signals any size of bulk read (the count is a field, not part of the text)', async () => {
+    const [huge] = await guard.recordAccess({
+      principalTenant: 'acme',
+      resourceTenant: 'acme',
+      subjectCount: 25_000_000,
+      principal: 'u9',
+    });
+    expect(huge).toMatchObject({ kind: 'mass-export', approximateSubjects: 25_000_000 });
+  });
+
   it('delivers to a function hook in the process', async () => {
     await guard.breaches!.runOnce();
     expect(received.map((s) => s.kind).sort()).toEqual([
       'cross-tenant-access',
+      'mass-export',
       'mass-export',
       'mass-export',
     ]);

@@ -53,7 +53,8 @@ export class AccessMonitor {
       signals.push({
         kind: 'mass-export',
         tenants: [access.resourceTenant],
-        nature: `One principal read ${String(total)} data subjects within ${String(settings.massExport.windowMinutes)} minutes (threshold ${String(settings.massExport.subjects)}).`,
+        nature:
+          'One principal read more data subjects within the window than the policy allows (breach.massExport); the count is in approximateSubjects.',
         categories: [],
         approximateSubjects: total,
       });

@@ -36,6 +36,8 @@ export class FileOutbox implements BreachOutbox {
   readonly #dir: string;
   readonly #entries = new Map<string, OutboxEntry>();
   #appender: DurableAppender | undefined;
+  #compacting: Promise<void> | undefined;
+  readonly #inflight = new Set<Promise<void>>();
   #opened: Promise<void> | undefined;
   /** Records replayed that could not be read (a torn last line). */
   discarded = 0;
@@ -64,13 +66,24 @@ export class FileOutbox implements BreachOutbox {
       this.#appender = new DurableAppender(path);
       resolve();
     });
+    // A failure (a lock still held by a process that is going away) is not kept.
+    this.#opened.catch(() => (this.#opened = undefined));
     return this.#opened;
   }
 
   async #append(record: JournalRecord): Promise<void> {
     await this.#open();
-    await this.#appender!.append(`${JSON.stringify(record)}\n`);
-    applyRecord(this.#entries, record);
+    // Compaction swaps the journal file: appends wait for it, and it waits for them.
+    while (this.#compacting !== undefined) await this.#compacting;
+    const written = this.#appender!.append(`${JSON.stringify(record)}\n`).then(() =>
+      applyRecord(this.#entries, record),
+    );
+    this.#inflight.add(written);
+    try {
+      await written;
+    } finally {
+      this.#inflight.delete(written);
+    }
   }
 
   async add(signal: BreachSignal, transaction?: unknown): Promise<void> {
@@ -99,6 +112,19 @@ export class FileOutbox implements BreachOutbox {
 
   async compact(isDone: (entry: OutboxEntry) => boolean): Promise<void> {
     await this.#open();
+    while (this.#compacting !== undefined) await this.#compacting;
+    let finished = () => undefined as void;
+    this.#compacting = new Promise<void>((resolve) => (finished = resolve));
+    try {
+      await Promise.allSettled([...this.#inflight]);
+      await this.#rewrite(isDone);
+    } finally {
+      this.#compacting = undefined;
+      finished();
+    }
+  }
+
+  async #rewrite(isDone: (entry: OutboxEntry) => boolean): Promise<void> {
     const keep: JournalRecord[] = [];
     for (const [id, entry] of this.#entries) {
       if (isDone(entry)) {

@@ -52,6 +52,13 @@ const BASE_DELAY_MS = 5_000;
 const MAX_DELAY_MS = 60 * 60_000;
 const PARALLEL = 8;
 const CLAIM_LIMIT = 100;
+const FALLBACK_DELAY_MS = 5_000;
+
+/**
+ * One delivery pass at a time per outbox in a process, however many services share it
+ * (two guards on one directory): two passes would deliver the same signal at once.
+ */
+const passes = new WeakMap<BreachOutbox, Promise<void>>();
 
 /**
  * Breach signals from discovery to the controller's hook (clause 8): every signal is
@@ -117,7 +124,9 @@ export class BreachService implements BreachSink {
       this.#again = true;
       return this.#running;
     }
+    const previous = passes.get(this.#o.outbox) ?? Promise.resolve();
     this.#running = runOutsideProcessing(async () => {
+      await previous.catch(() => undefined);
       try {
         do {
           this.#again = false;
@@ -128,6 +137,7 @@ export class BreachService implements BreachSink {
         this.#running = undefined;
       }
     });
+    passes.set(this.#o.outbox, this.#running);
     return this.#running;
   }
 
@@ -318,14 +328,20 @@ export class BreachService implements BreachSink {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      void this.runOnce()
-        .catch((error: unknown) =>
+      void (async () => {
+        let delay = FALLBACK_DELAY_MS;
+        try {
+          await this.runOnce();
+          delay = await this.#nextDelay();
+        } catch (error) {
+          // A store that is down (a database restart) must not stop delivery: log, try again.
           this.#o.logger?.error(
-            { err: { name: (error as Error).name } },
-            'dpa-guard breach delivery loop failed',
-          ),
-        )
-        .then(async () => this.#schedule(await this.#nextDelay()));
+            { err: { name: (error as Error).name, code: (error as { code?: string }).code } },
+            'dpa-guard breach delivery loop failed; retrying',
+          );
+        }
+        this.#schedule(delay);
+      })();
     }, ms);
     this.#timer.unref();
   }

@@ -66,7 +66,16 @@ export class PgConnection {
 
   /** Applies the migrations once per process (idempotent and safe across instances). */
   ready(): Promise<Pool> {
-    this.#migrated ??= this.pool().then((pool) => migrate(pool, this.schema).then(() => undefined));
+    // A failure (the database not up yet) is not kept: the next use tries again.
+    this.#migrated ??= this.pool()
+      .then((pool) => migrate(pool, this.schema))
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          this.#migrated = undefined;
+          throw error;
+        },
+      );
     return this.#migrated.then(() => this.pool());
   }
 

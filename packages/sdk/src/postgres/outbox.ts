@@ -106,16 +106,25 @@ export class PostgresOutbox implements BreachOutbox {
   async isLeader(): Promise<boolean> {
     if (this.#leaderClient !== undefined) return true;
     const client = await (await this.#db.ready()).connect();
-    const { rows } = await client.query<{ ok: boolean }>(
-      'SELECT pg_try_advisory_lock(hashtext($1)) AS ok',
-      [`dpa-guard deadline clock ${this.#db.schema}`],
-    );
-    if (rows[0]?.ok === true) {
-      this.#leaderClient = client; // held for as long as this instance lives
-      return true;
+    let leader = false;
+    try {
+      const { rows } = await client.query<{ ok: boolean }>(
+        'SELECT pg_try_advisory_lock(hashtext($1)) AS ok',
+        [`dpa-guard deadline clock ${this.#db.schema}`],
+      );
+      leader = rows[0]?.ok === true;
+    } finally {
+      if (!leader) client.release();
     }
-    client.release();
-    return false;
+    if (!leader) return false;
+    // Held for as long as this instance lives; a lost connection (a database restart)
+    // gives the clock up, for this or another instance to take on its next pass.
+    client.on('error', () => {
+      if (this.#leaderClient === client) this.#leaderClient = undefined;
+      client.release(true);
+    });
+    this.#leaderClient = client;
+    return true;
   }
 
   async compact(isDone: (entry: OutboxEntry) => boolean): Promise<void> {

@@ -1,6 +1,7 @@
 import {
   close,
   closeSync,
+  existsSync,
   fsync,
   fsyncSync,
   openSync,
@@ -8,8 +9,8 @@ import {
   write,
   writeFileSync,
 } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { join } from 'node:path';
 import { DpaGuardError } from '../errors.js';
 
 const writeAsync = promisify(write);
@@ -31,7 +32,7 @@ export class DurableAppender {
   #flushing: Promise<void> | undefined;
 
   constructor(path: string) {
-    this.#fd = openSync(path, 'a');
+    this.#fd = openDurably(path);
   }
 
   /** Resolves once `text` is on disk. */
@@ -72,7 +73,7 @@ export class DurableAppender {
       if (next !== undefined && 'switchTo' in next) {
         this.#queue.shift();
         if (this.#fd !== undefined) await closeAsync(this.#fd);
-        this.#fd = openSync(next.switchTo, 'a');
+        this.#fd = openDurably(next.switchTo);
       }
     }
     this.#flushing = undefined;
@@ -84,6 +85,14 @@ export class DurableAppender {
     if (this.#fd !== undefined) await closeAsync(this.#fd);
     this.#fd = undefined;
   }
+}
+
+/** Opens a file for appending; a new file's directory entry is made durable too. */
+function openDurably(path: string): number {
+  const existed = existsSync(path);
+  const fd = openSync(path, 'a');
+  if (!existed) syncDirectory(dirname(path));
+  return fd;
 }
 
 /** The file's text, or "" when it does not exist. */

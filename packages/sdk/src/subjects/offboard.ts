@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { canonicalJson, type AuditEntry } from '../audit/record.js';
 import { DpaGuardError } from '../errors.js';
 import type { LegalHold } from '../policy/types.js';
-import { writeDurably } from '../storage/durable-file.js';
+import { syncDirectory, writeDurably } from '../storage/durable-file.js';
 import type { Requester } from './requests.js';
 import { failureOf, type StoreRegistry, type StoredRecord } from './store.js';
 
@@ -121,6 +121,8 @@ export async function offboard(
       files: manifest.files.map((f) => ({ store: f.store, records: f.records })),
     },
   });
+  // The export's files must survive a crash before any source data is erased.
+  syncDirectory(dir);
   const held = new Set(context.holds.map((h) => h.store));
   for (const store of stores) {
     if (held.has(store.name)) continue;

@@ -87,10 +87,10 @@ export class SubjectRequests {
         `subjects.retry(${id}): no such request in this process.`,
       );
     const failed = pending.result.stores.filter((s) => s.status === 'failed').map((s) => s.store);
-    await this.#run(pending, failed);
-    return structuredClone(pending.result);
+    return this.#run(pending, failed);
   }
 
+  /** A request that can still be retried (a finished one is not kept). */
   get(id: string): SubjectRequestResult | undefined {
     const pending = this.#requests.get(id);
     return pending === undefined ? undefined : structuredClone(pending.result);
@@ -149,7 +149,7 @@ export class SubjectRequests {
     return structuredClone(pending.result);
   }
 
-  async #run(pending: Pending, storeNames: readonly string[]): Promise<void> {
+  async #run(pending: Pending, storeNames: readonly string[]): Promise<SubjectRequestResult> {
     const { result, input } = pending;
     const outcomes = await Promise.all(storeNames.map((name) => this.#one(pending, name)));
     for (const outcome of outcomes) {
@@ -160,6 +160,11 @@ export class SubjectRequests {
     result.complete = result.stores.every((s) => s.status === 'done');
     if (result.complete) result.completedAt = this.#clock().toISOString();
     else delete result.completedAt;
+    // A finished request is answered and forgotten: only one that can still be retried
+    // is kept, and never the subject's data or the corrections.
+    const answer = structuredClone(result);
+    if (result.complete) this.#requests.delete(result.id);
+    else for (const store of result.stores) delete store.data;
     await this.#record({
       kind: 'subject-request',
       tenant: input.tenant,
@@ -177,6 +182,7 @@ export class SubjectRequests {
         })),
       },
     });
+    return answer;
   }
 
   async #one(pending: Pending, name: string): Promise<StoreOutcome> {

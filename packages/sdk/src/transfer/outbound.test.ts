@@ -154,3 +154,35 @@ describe('protection lifecycle', () => {
     expect(() => createGuard().protectOutbound()).toThrow(/another guard/);
   });
 });
+
+describe('reading the destination as Node does', () => {
+  it('judges the host Node connects to when a URL and options are both given', () => {
+    // Node lays options over the URL, and the URL's hostname beats an options.host.
+    expect(() =>
+      during('provide', () =>
+        http.request('http://upload.videohost.com/x', { host: 'api.mailer.eu' }),
+      ),
+    ).toThrow(TransferBlockedError);
+    expect(() =>
+      during('provide', () =>
+        http.request('http://api.mailer.eu/x', { hostname: 'upload.videohost.com' }),
+      ),
+    ).toThrow(TransferBlockedError);
+  });
+});
+
+describe('a blocked transfer is always signalled', () => {
+  it('also when the host name is full of digits (the text masks them)', () => {
+    const before = sink.reports.length;
+    expect(() =>
+      during('provide', () => http.request('http://cdn123456789.example.org/x')),
+    ).toThrow(TransferBlockedError);
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        expect(sink.reports.length).toBe(before + 1);
+        expect(JSON.stringify(sink.reports.at(-1))).not.toContain('123456789');
+        resolve();
+      }),
+    );
+  });
+});

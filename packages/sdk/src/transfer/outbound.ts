@@ -118,24 +118,27 @@ export function protectOutbound(checker: OutboundChecker): OutboundProtection {
   return protection;
 }
 
-/** The host of `http.request(url[, options][, cb])` or `http.request(options[, cb])`. */
+/**
+ * The host Node will connect to for `http.request(url[, options][, cb])` or
+ * `http.request(options[, cb])`: as Node does, options given next to a URL are laid over
+ * the URL's parts, and `hostname` wins over `host`.
+ */
 function hostOfRequestArgs(args: unknown[]): string {
   const [first, second] = args;
-  const options =
-    second !== null && typeof second === 'object' && typeof second !== 'function'
-      ? (second as { hostname?: unknown; host?: unknown })
-      : undefined;
-  const fromOptions = (o: { hostname?: unknown; host?: unknown } | undefined) => {
-    if (o === undefined) return undefined;
-    if (typeof o.hostname === 'string' && o.hostname !== '') return o.hostname;
-    if (typeof o.host === 'string' && o.host !== '') return stripPort(o.host);
-    return undefined;
-  };
+  type Parts = { hostname?: unknown; host?: unknown };
+  let parts: Parts = {};
+  let options: Parts | undefined;
   if (typeof first === 'string' || first instanceof URL) {
-    // Options given next to a URL override its parts, as in Node.
-    return fromOptions(options) ?? new URL(first).hostname;
+    const url = new URL(first);
+    parts = { hostname: url.hostname, host: url.host };
+    if (second !== null && typeof second === 'object') options = second;
+  } else if (first !== null && typeof first === 'object') {
+    options = first;
   }
-  return fromOptions(first as { hostname?: unknown; host?: unknown } | undefined) ?? 'localhost';
+  const merged: Parts = { ...parts, ...options };
+  if (typeof merged.hostname === 'string' && merged.hostname !== '') return merged.hostname;
+  if (typeof merged.host === 'string' && merged.host !== '') return stripPort(merged.host);
+  return 'localhost';
 }
 
 function hostOfFetchInput(input: Parameters<typeof fetch>[0]): string {
