@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { FileAuditJournal, type AuditJournal } from './audit/journal.js';
@@ -236,7 +237,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
   const accessMonitor = new AccessMonitor();
   const stores = new StoreRegistry();
   const record = (entry: AuditEntry) => audit?.record(entry) ?? Promise.resolve(undefined);
-  const subjects = new SubjectRequests(stores, record, settings.clock);
+  const subjects = new SubjectRequests(stores, record, settings.clock, pseudonymKey(settings));
   const signalBreach = async (input: BreachInput): Promise<BreachSignal> => {
     if (breaches !== undefined) {
       if (settings.breach.deliver !== false) breaches.start();
@@ -426,6 +427,32 @@ function createBreachService(
 }
 
 type GuardAudit = NonNullable<Guard['audit']>;
+
+/**
+ * The key that turns subject ids into pseudonyms in the audit trail: DPA_GUARD_PSEUDONYM_KEY
+ * (the same on every instance that shares a trail), else a random key kept beside the
+ * embedded journal (created once, readable by this user only).
+ */
+function pseudonymKey(settings: CheckedOptions): () => Buffer {
+  let key: Buffer | undefined;
+  return () => {
+    if (key !== undefined) return key;
+    const given = process.env.DPA_GUARD_PSEUDONYM_KEY;
+    if (given !== undefined && given !== '') return (key = Buffer.from(given));
+    const dir =
+      settings.audit.dir === undefined
+        ? defaultDataDir(process.cwd(), process.env, 'audit')
+        : resolve(settings.audit.dir);
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, 'pseudonym.key');
+    try {
+      writeFileSync(path, randomBytes(32).toString('base64'), { flag: 'wx', mode: 0o600 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    return (key = Buffer.from(readFileSync(path, 'utf8').trim()));
+  };
+}
 
 /** Digits in generated text (a host name) are masked: a signal's text never holds a number. */
 function maskNumbers(text: string): string {

@@ -51,7 +51,9 @@ export interface SignalStatus {
 const BASE_DELAY_MS = 5_000;
 const MAX_DELAY_MS = 60 * 60_000;
 const PARALLEL = 8;
-const CLAIM_LIMIT = 100;
+// A shared store leases this many signals per pass: with PARALLEL attempts at a time, a
+// pass lasts at most one hook timeout, well inside a lease; a full claim runs another pass.
+const CLAIM_LIMIT = 8;
 const FALLBACK_DELAY_MS = 5_000;
 
 /**
@@ -226,6 +228,7 @@ export class BreachService implements BreachSink {
     }
     // Deliveries: the signals this instance holds (all of them, for a local outbox).
     const work = outbox.claim === undefined ? all : await outbox.claim(CLAIM_LIMIT);
+    if (outbox.claim !== undefined && work.length === CLAIM_LIMIT) this.#again = true;
     try {
       const due: (() => Promise<void>)[] = [];
       for (const entry of work) {

@@ -6,6 +6,7 @@ import {
   fsyncSync,
   openSync,
   readFileSync,
+  renameSync,
   write,
   writeFileSync,
 } from 'node:fs';
@@ -135,14 +136,27 @@ export function syncDirectory(dir: string): void {
  * with a clear error; a dead one's lock is taken over (a crash leaves its lock behind).
  */
 export function takeDirLock(dir: string, name: string, what: string): void {
-  const owner = lockOwner(dir, name);
-  if (owner !== undefined) {
-    throw new DpaGuardError(
+  const path = join(dir, name);
+  const refuse = (owner: number) =>
+    new DpaGuardError(
       'DPA_ERR_INVALID_OPTIONS',
       `the ${what} in ${dir} is in use by process ${String(owner)}; give each process its own directory, or use a shared store.`,
     );
+  try {
+    // Exclusive create: of processes starting together, one wins.
+    writeFileSync(path, String(process.pid), { flag: 'wx' });
+    return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
-  writeDurably(join(dir, name), String(process.pid));
+  const owner = lockOwner(dir, name);
+  if (owner !== undefined) throw refuse(owner);
+  // A dead owner's (or a released) lock: take it over by rename, then check who won.
+  const mine = `${path}.${String(process.pid)}`;
+  writeDurably(mine, String(process.pid));
+  renameSync(mine, path);
+  const now = Number(readText(path).trim());
+  if (now !== process.pid) throw refuse(now);
 }
 
 export function releaseDirLock(dir: string, name: string): void {

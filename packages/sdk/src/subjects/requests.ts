@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import type { AuditEntry } from '../audit/record.js';
 import { DpaGuardError } from '../errors.js';
 import { failureOf, type StoreRegistry, type StoredRecord } from './store.js';
@@ -55,15 +55,22 @@ export class SubjectRequests {
   readonly #record: (entry: AuditEntry) => Promise<unknown>;
   readonly #clock: () => Date;
   readonly #requests = new Map<string, Pending>();
+  readonly #key: () => Buffer;
 
   constructor(
     stores: StoreRegistry,
     record: (entry: AuditEntry) => Promise<unknown>,
     clock: () => Date,
+    pseudonymKey: () => Buffer,
   ) {
     this.#stores = stores;
     this.#record = record;
     this.#clock = clock;
+    this.#key = pseudonymKey;
+  }
+
+  #pseudonym(tenant: string, subjectId: string): string {
+    return pseudonym(this.#key(), tenant, subjectId);
   }
 
   access(input: SubjectRequestInput): Promise<SubjectRequestResult> {
@@ -119,7 +126,7 @@ export class SubjectRequests {
         decision: 'refused',
         details: {
           request: kind,
-          subject: pseudonym(tenant, subjectId),
+          subject: this.#pseudonym(tenant, subjectId),
           requestedBy: requestedBy?.role ?? 'unknown',
         },
       });
@@ -172,7 +179,7 @@ export class SubjectRequests {
       details: {
         request: result.kind,
         id: result.id,
-        subject: pseudonym(input.tenant, input.subjectId),
+        subject: this.#pseudonym(input.tenant, input.subjectId),
         requestedBy: input.requestedBy.id ?? input.requestedBy.role,
         stores: result.stores.map(({ store, status, records, error }) => ({
           store,
@@ -223,7 +230,10 @@ export class SubjectRequests {
   }
 }
 
-/** The subject in records: a hash per tenant, so the trail holds no identifier. */
-export function pseudonym(tenant: string, subjectId: string): string {
-  return createHash('sha256').update(`${tenant}\u0000${subjectId}`).digest('hex').slice(0, 16);
+/**
+ * The subject in records: an HMAC of tenant and id under a secret key, so the trail holds
+ * no identifier and an id from a small space (a BSN) cannot be found by trying them all.
+ */
+export function pseudonym(key: Buffer, tenant: string, subjectId: string): string {
+  return createHmac('sha256', key).update(`${tenant}\u0000${subjectId}`).digest('hex').slice(0, 24);
 }
