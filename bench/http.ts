@@ -48,7 +48,22 @@ async function start(variant: Variant): Promise<{ child: ChildProcess; port: num
   return { child, port };
 }
 
-async function load(port: number, seconds: number, body: string): Promise<number> {
+/** The server's CPU time so far (µs), asked of the child process. */
+function serverCpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('message', (m) => {
+      const { user, system } = (m as { cpu: NodeJS.CpuUsage }).cpu;
+      resolve(user + system);
+    });
+    child.send('cpu');
+  });
+}
+
+async function load(
+  port: number,
+  seconds: number,
+  body: string,
+): Promise<{ rps: number; total: number }> {
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/enrollments`,
     method: 'POST',
@@ -61,7 +76,7 @@ async function load(port: number, seconds: number, body: string): Promise<number
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`bench run had ${result.non2xx} non-2xx answers and ${result.errors} errors`);
   }
-  return result.requests.average;
+  return { rps: result.requests.average, total: result.requests.total };
 }
 
 /** Alternates the variants over several rounds and compares the medians. */
@@ -70,6 +85,9 @@ export async function benchHttp({ quick = false } = {}): Promise<string> {
   const rounds = quick ? 2 : 3;
   const seconds = quick ? 2 : 5;
   const rps: Record<Variant, number[]> = { plain: [], guarded: [], 'no-audit': [] };
+  // Server CPU per request: on a small machine the load generator shares the cores, so
+  // this says more about the guard's own cost than requests per second alone.
+  const cpu: Record<Variant, number[]> = { plain: [], guarded: [], 'no-audit': [] };
   for (let round = 0; round < rounds; round++) {
     for (const variant of round % 2 === 0
       ? (['plain', 'guarded', 'no-audit'] as const)
@@ -77,7 +95,10 @@ export async function benchHttp({ quick = false } = {}): Promise<string> {
       const { child, port } = await start(variant);
       try {
         await load(port, 1, body); // warm-up: JIT and connection pool
-        rps[variant].push(await load(port, seconds, body));
+        const before = await serverCpu(child);
+        const run = await load(port, seconds, body);
+        cpu[variant].push(((await serverCpu(child)) - before) / run.total);
+        rps[variant].push(run.rps);
       } finally {
         child.kill();
       }
@@ -87,19 +108,23 @@ export async function benchHttp({ quick = false } = {}): Promise<string> {
   const plain = median(rps.plain);
   const guarded = median(rps.guarded);
   const noAudit = median(rps['no-audit']);
+  const us = (v: Variant) => `${median(cpu[v]).toFixed(0).padStart(6)} µs CPU/request`;
   return [
     `HTTP: POST of a ${Buffer.byteLength(body)}-byte JSON write to one Express 5 app, loopback, 64 connections x 4 pipelined, median of ${rounds} x ${seconds} s`,
     '',
-    'app                      requests/s',
-    `express.json only       ${plain.toFixed(0).padStart(11)}`,
-    `dpaGuard (parse+inspect)${guarded.toFixed(0).padStart(11)}`,
+    'app                      requests/s   server',
+    `express.json only       ${plain.toFixed(0).padStart(11)}   ${us('plain')}`,
+    `dpaGuard (parse+inspect)${guarded.toFixed(0).padStart(11)}   ${us('guarded')}`,
     `ratio (guarded/plain)   ${(guarded / plain).toFixed(2).padStart(11)}`,
-    `without the audit trail ${noAudit.toFixed(0).padStart(11)}   ratio ${(noAudit / plain).toFixed(2)}`,
+    `without the audit trail ${noAudit.toFixed(0).padStart(11)}   ${us('no-audit')}   ratio ${(noAudit / plain).toFixed(2)}`,
   ].join('\n');
 }
 
 const serveAt = process.argv.indexOf('--serve');
 if (serveAt >= 0) {
+  process.on('message', (m) => {
+    if (m === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+  });
   const asked = process.argv[serveAt + 1];
   serve(asked === 'guarded' || asked === 'no-audit' ? asked : 'plain');
 }

@@ -78,21 +78,34 @@ export function chainRecord(
   previous: { seq: number; hash: string } | undefined,
   now: Date,
 ): AuditRecord {
-  const base = sortedKeys({
+  return chainLine(entry, previous, now).record;
+}
+
+/**
+ * Links an entry into the chain and gives its journal line too: the record's keys in
+ * sorted order, then its hash, which is the SHA-256 of everything before it. Built in one
+ * go, because on a busy platform this runs for every write.
+ */
+export function chainLine(
+  entry: AuditEntry,
+  previous: { seq: number; hash: string } | undefined,
+  now: Date,
+): { record: AuditRecord; line: string } {
+  const fields: Record<string, unknown> = {
     ...entry,
     seq: previous === undefined ? 1 : previous.seq + 1,
     time: entry.time ?? now.toISOString(),
     prev: previous?.hash ?? '',
-  });
-  return { ...base, hash: hashRecord(base) };
-}
-
-/** The same object with its top-level keys in sorted order (so the stored line is canonical). */
-function sortedKeys<T extends object>(value: T): T {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) {
-    const item = (value as Record<string, unknown>)[key];
-    if (item !== undefined) out[key] = item;
+  };
+  const record: Record<string, unknown> = {};
+  for (const key of Object.keys(fields).sort()) {
+    if (fields[key] !== undefined) record[key] = fields[key];
   }
-  return out as T;
+  const canonical = canonicalJson(record);
+  const hash = createHash('sha256').update(canonical).digest('hex');
+  record.hash = hash;
+  return {
+    record: record as unknown as AuditRecord,
+    line: `${canonical.slice(0, -1)}${canonical.length > 2 ? ',' : ''}"hash":"${hash}"}`,
+  };
 }
