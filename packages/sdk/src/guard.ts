@@ -1,28 +1,28 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { pino, type Logger } from 'pino';
-import { FileAuditJournal, type AuditJournal } from './audit/journal.js';
-import { createPostgresStores } from './postgres/index.js';
-import { sharedByKey } from './storage/shared.js';
+import type { Logger } from 'pino';
+import type { AuditJournal } from './audit/journal.js';
+import { checkOptions } from './guard-options.js';
+import {
+  breachRecord,
+  createAudit,
+  createBreachService,
+  postgresStores,
+  pseudonymKey,
+} from './guard-stores.js';
 import { offboard, type OffboardResult } from './subjects/offboard.js';
 import { SubjectRequests, type Requester } from './subjects/requests.js';
 import { StoreRegistry, type DataStore } from './subjects/store.js';
 import type { AuditEntry, AuditRecord } from './audit/record.js';
 import { AccessMonitor, type AccessRecord } from './breach/access.js';
-import { defaultDataDir } from './storage/dirs.js';
-import { FileOutbox } from './breach/file-outbox.js';
 import type { FunctionHook } from './breach/hooks.js';
 import type { BreachOutbox } from './breach/outbox.js';
 import type { BreachReport, BreachSink } from './breach/report.js';
-import { BreachService } from './breach/service.js';
+import type { BreachService } from './breach/service.js';
 import { createSignal, type BreachInput, type BreachSignal } from './breach/signal.js';
 import { decide, type Decision } from './detect/decide.js';
 import { DetectionEngine } from './detect/engine.js';
-import { DpaGuardError } from './errors.js';
 import type { LoadedPolicy, PolicySource } from './policy/load.js';
 import { PolicyRuntime, type ReloadResult } from './policy/runtime.js';
-import type { Purpose, StoreSettings } from './policy/types.js';
+import type { Purpose } from './policy/types.js';
 import { currentProcessing } from './purpose/context.js';
 import { TransferRegistry, type TransferDecision, type TransferRequest } from './transfer/check.js';
 import { protectOutbound, type OutboundProtection } from './transfer/outbound.js';
@@ -385,247 +385,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
   return guard;
 }
 
-/** The durable outbox; delivery resumes at once when a journal from before is there. */
-function createBreachService(
-  settings: CheckedOptions,
-  runtime: PolicyRuntime,
-  audit: GuardAudit | undefined,
-): BreachService {
-  const dir =
-    settings.breach.dir === undefined
-      ? defaultDataDir(process.cwd(), process.env, 'breach')
-      : resolve(settings.breach.dir);
-  const service = new BreachService({
-    outbox: settings.breach.outbox ?? sharedByKey(`outbox:${dir}`, () => new FileOutbox(dir)),
-    settings: () => runtime.current.policy.breach,
-    clock: settings.clock,
-    requestsDir: join(dir, 'retry-requests'),
-    ...(settings.breach.hooks === undefined ? {} : { functionHooks: settings.breach.hooks }),
-    ...(settings.breach.env === undefined ? {} : { env: settings.breach.env }),
-    ...(settings.breach.compactAfter === undefined
-      ? {}
-      : { compactAfter: settings.breach.compactAfter }),
-    logger: settings.logger,
-    onRecorded: (signal) => void audit?.record(breachRecord(signal)),
-    onDelivered: (signal, hook, at) =>
-      void audit?.record({
-        kind: 'breach-delivered',
-        tenant: signal.tenants[0],
-        time: at.toISOString(),
-        decision: 'delivered',
-        details: {
-          signalId: signal.id,
-          hook: hook.name,
-          role: hook.role,
-          deadline: signal.deadline,
-        },
-      }),
-  });
-  const resumable = settings.breach.outbox !== undefined || existsSync(join(dir, 'outbox.jsonl'));
-  if (settings.breach.deliver !== false && resumable) service.start();
-  return service;
-}
-
-type GuardAudit = NonNullable<Guard['audit']>;
-
-/**
- * The key that turns subject ids into pseudonyms in the audit trail: DPA_GUARD_PSEUDONYM_KEY
- * (the same on every instance that shares a trail), else a random key kept beside the
- * embedded journal (created once, readable by this user only).
- */
-function pseudonymKey(settings: CheckedOptions): () => Buffer {
-  let key: Buffer | undefined;
-  return () => {
-    if (key !== undefined) return key;
-    const given = process.env.DPA_GUARD_PSEUDONYM_KEY;
-    if (given !== undefined && given !== '') return (key = Buffer.from(given));
-    const dir =
-      settings.audit.dir === undefined
-        ? defaultDataDir(process.cwd(), process.env, 'audit')
-        : resolve(settings.audit.dir);
-    mkdirSync(dir, { recursive: true });
-    const path = join(dir, 'pseudonym.key');
-    try {
-      writeFileSync(path, randomBytes(32).toString('base64'), { flag: 'wx', mode: 0o600 });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    return (key = Buffer.from(readFileSync(path, 'utf8').trim()));
-  };
-}
-
 /** Digits in generated text (a host name) are masked: a signal's text never holds a number. */
 function maskNumbers(text: string): string {
   return text.replace(/\d+/g, '#');
-}
-
-/**
- * PostgreSQL stores when chosen: by the policy's `stores` section, else by a DATABASE_URL
- * in the environment. Directories given in code keep the file journals.
- */
-function postgresStores(
-  settings: CheckedOptions,
-  chosen: StoreSettings | undefined,
-): ReturnType<typeof createPostgresStores> | undefined {
-  if (settings.explicitFiles || chosen?.kind === 'file') return undefined;
-  if (chosen?.kind === 'postgres') {
-    const name = chosen.databaseUrlEnv ?? 'DATABASE_URL';
-    const url = process.env[name];
-    if (url === undefined || url === '')
-      throw new DpaGuardError(
-        'DPA_ERR_INVALID_OPTIONS',
-        `the policy keeps its stores on PostgreSQL, but the environment variable ${name} (the database URL) is not set.`,
-      );
-    return createPostgresStores({
-      connectionString: url,
-      clock: settings.clock,
-      ...(chosen.schema === undefined ? {} : { schema: chosen.schema }),
-    });
-  }
-  return settings.databaseUrl === undefined
-    ? undefined
-    : createPostgresStores({ connectionString: settings.databaseUrl, clock: settings.clock });
-}
-
-function fileJournal(
-  dir: string,
-  clock: () => Date,
-  maxFileBytes: number | undefined,
-): AuditJournal {
-  return sharedByKey(
-    `audit:${dir}`,
-    () =>
-      new FileAuditJournal(dir, {
-        clock,
-        ...(maxFileBytes === undefined ? {} : { maxFileBytes }),
-      }),
-  );
-}
-
-/** The audit trail; the file journal opens (and creates its directory) on the first record. */
-function createAudit(settings: CheckedOptions): GuardAudit | undefined {
-  const options = settings.audit;
-  if (options.enabled === false) return undefined;
-  const journal =
-    options.journal ??
-    fileJournal(
-      options.dir === undefined
-        ? defaultDataDir(process.cwd(), process.env, 'audit')
-        : resolve(options.dir),
-      settings.clock,
-      options.maxFileBytes,
-    );
-  return {
-    journal,
-    async record(entry) {
-      try {
-        return await journal.append(entry);
-      } catch (error) {
-        settings.logger?.error(
-          { err: { name: (error as Error).name, code: (error as { code?: string }).code } },
-          'dpa-guard could not write an audit record',
-        );
-        return undefined;
-      }
-    },
-  };
-}
-
-/** A breach signal's record: its id, kind and deadline; the signal itself is in the outbox. */
-function breachRecord(signal: BreachSignal): AuditEntry {
-  return {
-    kind: 'breach-signal',
-    tenant: signal.tenants[0],
-    time: signal.discoveredAt,
-    categories: signal.categories,
-    decision: 'signalled',
-    policyVersion: signal.policyVersion,
-    details: {
-      signalId: signal.id,
-      kind: signal.kind,
-      deadline: signal.deadline,
-      tenants: signal.tenants,
-    },
-  };
-}
-
-interface CheckedOptions {
-  audit: AuditOptions;
-  databaseUrl: string | undefined;
-  /** A directory was given for a journal: the file stores, whatever else says. */
-  explicitFiles: boolean;
-  breachSink: BreachSink | undefined;
-  breach: BreachOptions;
-  logger: Logger | undefined;
-  policy: readonly PolicySource[];
-  watchPolicy: boolean;
-  clock: () => Date;
-}
-
-function checkOptions(options: GuardOptions): CheckedOptions {
-  if (options === null || typeof options !== 'object') {
-    throw new DpaGuardError(
-      'DPA_ERR_INVALID_OPTIONS',
-      'createGuard(options): options must be an object, or left out.',
-    );
-  }
-  const given: unknown = options.policy;
-  const policy: unknown[] = given === undefined ? [] : Array.isArray(given) ? given : [given];
-  for (const source of policy) {
-    const ok =
-      (typeof source === 'string' && source.length > 0) ||
-      (source !== null &&
-        typeof source === 'object' &&
-        typeof (source as { name?: unknown }).name === 'string' &&
-        typeof (source as { document?: unknown }).document === 'object');
-    if (!ok) {
-      throw new DpaGuardError(
-        'DPA_ERR_INVALID_OPTIONS',
-        'createGuard({ policy }): each policy source must be a file path or { name, document }; got ' +
-          typeof source +
-          '.',
-      );
-    }
-  }
-  if (options.watchPolicy !== undefined && typeof options.watchPolicy !== 'boolean') {
-    throw new DpaGuardError(
-      'DPA_ERR_INVALID_OPTIONS',
-      'createGuard({ watchPolicy }): must be true or false.',
-    );
-  }
-  if (options.clock !== undefined && typeof options.clock !== 'function') {
-    throw new DpaGuardError(
-      'DPA_ERR_INVALID_OPTIONS',
-      'createGuard({ clock }): must be a function that returns a Date.',
-    );
-  }
-  if (options.breachSink !== undefined && typeof options.breachSink?.report !== 'function') {
-    throw new DpaGuardError(
-      'DPA_ERR_INVALID_OPTIONS',
-      'createGuard({ breachSink }): must have a report(report) method.',
-    );
-  }
-  const breach = { ...options.breach };
-  const audit = { ...options.audit };
-  const explicitFiles = breach.dir !== undefined || audit.dir !== undefined;
-  const databaseUrl = process.env.DATABASE_URL;
-  return Object.freeze({
-    audit,
-    explicitFiles,
-    databaseUrl: databaseUrl === undefined || databaseUrl === '' ? undefined : databaseUrl,
-    breachSink: options.breachSink,
-    breach,
-    logger: breach.logger === false ? undefined : (breach.logger ?? defaultLogger()),
-    policy: policy as PolicySource[],
-    watchPolicy: options.watchPolicy ?? false,
-    clock: options.clock ?? (() => new Date()),
-  });
-}
-
-let sharedLogger: Logger | undefined;
-
-/** One stderr logger for every guard that was given none. */
-function defaultLogger(): Logger {
-  sharedLogger ??= pino({ name: 'dpa-guard' }, pino.destination(2));
-  return sharedLogger;
 }

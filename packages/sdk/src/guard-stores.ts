@@ -1,0 +1,177 @@
+// How a guard's stores are chosen and wired: the breach outbox and its delivery, the audit
+// trail, the pseudonym key; files by default, PostgreSQL when configured.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { FileAuditJournal, type AuditJournal } from './audit/journal.js';
+import type { AuditEntry } from './audit/record.js';
+import { FileOutbox } from './breach/file-outbox.js';
+import { BreachService } from './breach/service.js';
+import type { BreachSignal } from './breach/signal.js';
+import { DpaGuardError } from './errors.js';
+import type { Guard } from './guard.js';
+import type { CheckedOptions } from './guard-options.js';
+import type { PolicyRuntime } from './policy/runtime.js';
+import type { StoreSettings } from './policy/types.js';
+import { createPostgresStores } from './postgres/index.js';
+import { defaultDataDir } from './storage/dirs.js';
+import { sharedByKey } from './storage/shared.js';
+
+/** The durable outbox; delivery resumes at once when a journal from before is there. */
+export function createBreachService(
+  settings: CheckedOptions,
+  runtime: PolicyRuntime,
+  audit: GuardAudit | undefined,
+): BreachService {
+  const dir =
+    settings.breach.dir === undefined
+      ? defaultDataDir(process.cwd(), process.env, 'breach')
+      : resolve(settings.breach.dir);
+  const service = new BreachService({
+    outbox: settings.breach.outbox ?? sharedByKey(`outbox:${dir}`, () => new FileOutbox(dir)),
+    settings: () => runtime.current.policy.breach,
+    clock: settings.clock,
+    requestsDir: join(dir, 'retry-requests'),
+    ...(settings.breach.hooks === undefined ? {} : { functionHooks: settings.breach.hooks }),
+    ...(settings.breach.env === undefined ? {} : { env: settings.breach.env }),
+    ...(settings.breach.compactAfter === undefined
+      ? {}
+      : { compactAfter: settings.breach.compactAfter }),
+    logger: settings.logger,
+    onRecorded: (signal) => void audit?.record(breachRecord(signal)),
+    onDelivered: (signal, hook, at) =>
+      void audit?.record({
+        kind: 'breach-delivered',
+        tenant: signal.tenants[0],
+        time: at.toISOString(),
+        decision: 'delivered',
+        details: {
+          signalId: signal.id,
+          hook: hook.name,
+          role: hook.role,
+          deadline: signal.deadline,
+        },
+      }),
+  });
+  const resumable = settings.breach.outbox !== undefined || existsSync(join(dir, 'outbox.jsonl'));
+  if (settings.breach.deliver !== false && resumable) service.start();
+  return service;
+}
+
+export type GuardAudit = NonNullable<Guard['audit']>;
+
+/**
+ * The key that turns subject ids into pseudonyms in the audit trail: DPA_GUARD_PSEUDONYM_KEY
+ * (the same on every instance that shares a trail), else a random key kept beside the
+ * embedded journal (created once, readable by this user only).
+ */
+export function pseudonymKey(settings: CheckedOptions): () => Buffer {
+  let key: Buffer | undefined;
+  return () => {
+    if (key !== undefined) return key;
+    const given = process.env.DPA_GUARD_PSEUDONYM_KEY;
+    if (given !== undefined && given !== '') return (key = Buffer.from(given));
+    const dir =
+      settings.audit.dir === undefined
+        ? defaultDataDir(process.cwd(), process.env, 'audit')
+        : resolve(settings.audit.dir);
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, 'pseudonym.key');
+    try {
+      writeFileSync(path, randomBytes(32).toString('base64'), { flag: 'wx', mode: 0o600 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    return (key = Buffer.from(readFileSync(path, 'utf8').trim()));
+  };
+}
+
+/**
+ * PostgreSQL stores when chosen: by the policy's `stores` section, else by a DATABASE_URL
+ * in the environment. Directories given in code keep the file journals.
+ */
+export function postgresStores(
+  settings: CheckedOptions,
+  chosen: StoreSettings | undefined,
+): ReturnType<typeof createPostgresStores> | undefined {
+  if (settings.explicitFiles || chosen?.kind === 'file') return undefined;
+  if (chosen?.kind === 'postgres') {
+    const name = chosen.databaseUrlEnv ?? 'DATABASE_URL';
+    const url = process.env[name];
+    if (url === undefined || url === '')
+      throw new DpaGuardError(
+        'DPA_ERR_INVALID_OPTIONS',
+        `the policy keeps its stores on PostgreSQL, but the environment variable ${name} (the database URL) is not set.`,
+      );
+    return createPostgresStores({
+      connectionString: url,
+      clock: settings.clock,
+      ...(chosen.schema === undefined ? {} : { schema: chosen.schema }),
+    });
+  }
+  return settings.databaseUrl === undefined
+    ? undefined
+    : createPostgresStores({ connectionString: settings.databaseUrl, clock: settings.clock });
+}
+
+function fileJournal(
+  dir: string,
+  clock: () => Date,
+  maxFileBytes: number | undefined,
+): AuditJournal {
+  return sharedByKey(
+    `audit:${dir}`,
+    () =>
+      new FileAuditJournal(dir, {
+        clock,
+        ...(maxFileBytes === undefined ? {} : { maxFileBytes }),
+      }),
+  );
+}
+
+/** The audit trail; the file journal opens (and creates its directory) on the first record. */
+export function createAudit(settings: CheckedOptions): GuardAudit | undefined {
+  const options = settings.audit;
+  if (options.enabled === false) return undefined;
+  const journal =
+    options.journal ??
+    fileJournal(
+      options.dir === undefined
+        ? defaultDataDir(process.cwd(), process.env, 'audit')
+        : resolve(options.dir),
+      settings.clock,
+      options.maxFileBytes,
+    );
+  return {
+    journal,
+    async record(entry) {
+      try {
+        return await journal.append(entry);
+      } catch (error) {
+        settings.logger?.error(
+          { err: { name: (error as Error).name, code: (error as { code?: string }).code } },
+          'dpa-guard could not write an audit record',
+        );
+        return undefined;
+      }
+    },
+  };
+}
+
+/** A breach signal's record: its id, kind and deadline; the signal itself is in the outbox. */
+export function breachRecord(signal: BreachSignal): AuditEntry {
+  return {
+    kind: 'breach-signal',
+    tenant: signal.tenants[0],
+    time: signal.discoveredAt,
+    categories: signal.categories,
+    decision: 'signalled',
+    policyVersion: signal.policyVersion,
+    details: {
+      signalId: signal.id,
+      kind: signal.kind,
+      deadline: signal.deadline,
+      tenants: signal.tenants,
+    },
+  };
+}
