@@ -9,6 +9,7 @@ import { databaseUrl } from './db-command.js';
 import { defaultDataDir } from '../storage/dirs.js';
 import { parseCommandArgs } from './args.js';
 import { loadGuard } from './load-guard.js';
+import { runSubcommand } from './subcommands.js';
 import { EXIT, UsageError, type CliIo, type ExitCode } from './io.js';
 
 const HELP = `Usage: dpa-guard audit <command> [options]
@@ -29,23 +30,17 @@ Commands:
 DIR defaults to $DPA_GUARD_DIR/audit, else .dpa-guard/audit. Dates are YYYY-MM-DD or ISO times.`;
 
 export async function auditCommand(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  const [sub, ...rest] = argv;
-  switch (sub) {
-    case 'verify':
-      return await verify(rest, io);
-    case 'export':
-      return await exportRecords(rest, io);
-    case 'report':
-      return report(rest, io);
-    case undefined:
-    case '-h':
-    case '--help':
-      io.stdout.write(`${HELP}\n`);
-      return sub === undefined ? EXIT.usage : EXIT.ok;
-    default:
-      throw new UsageError('audit', `unknown subcommand "${sub}"; use verify, export or report`);
-  }
+  return runSubcommand('audit', HELP, { verify, export: exportRecords, report }, argv, io);
 }
+
+/** Which records: from a database or not, for a tenant, in a period. */
+const SCOPE_OPTIONS = {
+  db: { type: 'string' },
+  schema: { type: 'string' },
+  tenant: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+} as const;
 
 function dirOf(positionals: readonly string[], io: CliIo, command: string): string {
   if (positionals.length > 1) throw new UsageError(command, 'give one journal directory');
@@ -150,11 +145,7 @@ function records(dir: string): AuditRecord[] {
 async function exportRecords(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const command = 'audit export';
   const { values, positionals } = parseCommandArgs(command, argv, {
-    db: { type: 'string' },
-    schema: { type: 'string' },
-    tenant: { type: 'string' },
-    from: { type: 'string' },
-    to: { type: 'string' },
+    ...SCOPE_OPTIONS,
     out: { type: 'string' },
   });
   if (values.tenant === undefined)
@@ -196,11 +187,7 @@ async function exportRecords(argv: readonly string[], io: CliIo): Promise<ExitCo
 async function report(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const command = 'audit report';
   const { values, positionals } = parseCommandArgs(command, argv, {
-    db: { type: 'string' },
-    schema: { type: 'string' },
-    tenant: { type: 'string' },
-    from: { type: 'string' },
-    to: { type: 'string' },
+    ...SCOPE_OPTIONS,
     policy: { type: 'string', multiple: true },
     html: { type: 'string' },
     json: { type: 'boolean' },

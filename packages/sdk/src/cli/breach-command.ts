@@ -7,6 +7,7 @@ import { verifyWebhook } from '../breach/webhook.js';
 import { DpaGuardError } from '../errors.js';
 import { parseCommandArgs } from './args.js';
 import { formatTable } from './table.js';
+import { runSubcommand } from './subcommands.js';
 import { EXIT, UsageError, type CliIo, type ExitCode } from './io.js';
 
 const HELP = `Usage: dpa-guard breach <command> [options]
@@ -28,22 +29,7 @@ Options:
 Exit status: 0 done (verify: valid), 1 not found (verify: invalid), 2 bad usage.`;
 
 export async function breachCommand(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  const [sub, ...rest] = argv;
-  switch (sub) {
-    case 'list':
-      return list(rest, io);
-    case 'retry':
-      return retry(rest, io);
-    case 'verify':
-      return verify(rest, io);
-    case undefined:
-    case '-h':
-    case '--help':
-      io.stdout.write(`${HELP}\n`);
-      return sub === undefined ? EXIT.usage : EXIT.ok;
-    default:
-      throw new UsageError('breach', `unknown subcommand "${sub}"; use list, retry or verify`);
-  }
+  return runSubcommand('breach', HELP, { list, retry, verify }, argv, io);
 }
 
 function dirOf(value: string | undefined, io: CliIo): string {

@@ -1,5 +1,6 @@
 import { createPostgresStores } from '../postgres/index.js';
 import { parseCommandArgs } from './args.js';
+import { runSubcommand } from './subcommands.js';
 import { EXIT, UsageError, type CliIo, type ExitCode } from './io.js';
 
 const HELP = `Usage: dpa-guard db migrate [--db URL] [--schema NAME]
@@ -20,14 +21,12 @@ export function databaseUrl(value: string | undefined, io: CliIo, command: strin
   return url;
 }
 
-export async function dbCommand(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  const [sub, ...rest] = argv;
-  if (sub === undefined || sub === '-h' || sub === '--help') {
-    io.stdout.write(`${HELP}\n`);
-    return sub === undefined ? EXIT.usage : EXIT.ok;
-  }
-  if (sub !== 'migrate') throw new UsageError('db', `unknown subcommand "${sub}"; use "migrate"`);
-  const { values } = parseCommandArgs('db migrate', rest, {
+export function dbCommand(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  return runSubcommand('db', HELP, { migrate }, argv, io);
+}
+
+async function migrate(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const { values } = parseCommandArgs('db migrate', argv, {
     db: { type: 'string' },
     schema: { type: 'string' },
   });

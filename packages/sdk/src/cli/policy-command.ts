@@ -3,6 +3,7 @@ import { formatExplanation, explainPolicy } from '../policy/explain.js';
 import { loadPolicy } from '../policy/load.js';
 import { formatProblem, type PolicyProblem } from '../policy/problem.js';
 import { parseCommandArgs } from './args.js';
+import { runSubcommand } from './subcommands.js';
 import { EXIT, UsageError, type CliIo, type ExitCode } from './io.js';
 
 export const POLICY_HELP = `Usage: dpa-guard policy <command> [options] FILE...
@@ -40,24 +41,14 @@ Options:
 
 Exit status: 0 explained, 1 the files are not valid, 2 a file cannot be read or bad usage.`;
 
-export function policyCommand(argv: readonly string[], io: CliIo): ExitCode {
-  const [sub, ...rest] = argv;
-  switch (sub) {
-    case 'validate':
-      return validateCommand(rest, io);
-    case 'explain':
-      return explainCommand(rest, io);
-    case undefined:
-    case '-h':
-    case '--help':
-      io.stdout.write(`${POLICY_HELP}\n`);
-      return sub === undefined ? EXIT.usage : EXIT.ok;
-    default:
-      throw new UsageError(
-        'policy',
-        `unknown command "${sub}"; the policy commands are validate and explain`,
-      );
-  }
+export function policyCommand(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  return runSubcommand(
+    'policy',
+    POLICY_HELP,
+    { validate: validateCommand, explain: explainCommand },
+    argv,
+    io,
+  );
 }
 
 function parseDate(command: string, value: string | undefined): Date | undefined {

@@ -33,7 +33,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   try {
     switch (command) {
       case 'policy':
-        return policyCommand(rest, io);
+        return await policyCommand(rest, io);
       case 'scan':
         return await scanCommand(rest, io);
       case 'breach':

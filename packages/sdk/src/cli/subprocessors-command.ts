@@ -2,6 +2,7 @@ import type { TransferDecision } from '../transfer/check.js';
 import { parseCommandArgs } from './args.js';
 import { loadGuard } from './load-guard.js';
 import { formatTable } from './table.js';
+import { runSubcommand } from './subcommands.js';
 import { EXIT, UsageError, type CliIo, type ExitCode } from './io.js';
 
 const HELP = `Usage: dpa-guard subprocessors check [--policy FILE]... [--at YYYY-MM-DD] [--json]
@@ -29,15 +30,13 @@ interface Row {
   instrument: string;
 }
 
-export async function subprocessorsCommand(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+export function subprocessorsCommand(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  return runSubcommand('subprocessors', HELP, { check }, argv, io);
+}
+
+async function check(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const command = 'subprocessors';
-  const [sub, ...rest] = argv;
-  if (sub === '-h' || sub === '--help' || sub === undefined) {
-    io.stdout.write(`${HELP}\n`);
-    return sub === undefined ? EXIT.usage : EXIT.ok;
-  }
-  if (sub !== 'check') throw new UsageError(command, `unknown subcommand "${sub}"; use "check"`);
-  const { values, positionals } = parseCommandArgs(`${command} check`, rest, {
+  const { values, positionals } = parseCommandArgs(`${command} check`, argv, {
     policy: { type: 'string', multiple: true },
     at: { type: 'string' },
     json: { type: 'boolean' },
