@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { InMemoryBreachSink, type Decision } from '@dpa-guard/sdk';
+import { InMemoryBreachSink, type AuditRecord, type Decision } from '@dpa-guard/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, EXAMPLE_POLICY } from '../examples/learning-platform/src/app.js';
 import {
@@ -63,15 +63,17 @@ describe('the example platform with the guard (enforce)', () => {
   const decisions: Decision[] = [];
   const responses: string[] = [];
   let server: Awaited<ReturnType<typeof listen>>;
+  let guard: ReturnType<typeof createApp>['guard'];
   let post: Post;
 
   beforeAll(async () => {
-    const { app } = createApp({
+    const created = createApp({
       middleware: { logger: logs.logger, onDecision: (d) => decisions.push(d) },
       // The span a platform's HTTP instrumentation would open, first in the chain.
       before: [telemetry.requestSpan],
     });
-    server = await listen(app);
+    guard = created.guard;
+    server = await listen(created.app);
     const raw = client(server.url);
     post = async (...args) => {
       const r = await raw(...args);
@@ -261,7 +263,7 @@ describe('the example platform with the guard (enforce)', () => {
     });
   });
 
-  it('puts the evidence in spans, metrics and logs, never the values', async () => {
+  it('puts the evidence in spans, metrics, logs and the audit trail, never the values', async () => {
     const spans = telemetry.exporter.getFinishedSpans();
     const blocked = spans.find(
       (s) =>
@@ -281,12 +283,20 @@ describe('the example platform with the guard (enforce)', () => {
     );
     const lines = logs.parsed();
     expect(lines.some((l) => (l.dpa as { decision: string }).decision === 'block')).toBe(true);
+    // The trail's records are written off the request path: read them once they are on disk.
+    const audit: AuditRecord[] = [];
+    for await (const record of guard.audit!.journal.records()) audit.push(record);
+    expect(
+      audit.filter((r) => r.kind === 'inspection' && r.decision === 'block').length,
+    ).toBeGreaterThanOrEqual(10);
+    expect(audit.some((r) => r.kind === 'exception-used')).toBe(true);
     const everything = [
       JSON.stringify(
         spans.map((s) => ({ name: s.name, attributes: s.attributes, events: s.events })),
       ),
       logs.lines.join('\n'),
       responses.join('\n'),
+      JSON.stringify(audit),
     ].join('\n');
     for (const secret of [
       SECRET_BSN,

@@ -155,8 +155,9 @@ export class FileAuditJournal implements AuditJournal {
       });
   }
 
+  /** Every record on disk, including those appended but still being written. */
   async *records(): AsyncIterable<AuditRecord> {
-    await Promise.resolve();
+    await this.#appender?.drain();
     for (const line of readJournalLines(this.#dir)) yield JSON.parse(line.text) as AuditRecord;
   }
 

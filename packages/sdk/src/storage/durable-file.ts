@@ -89,9 +89,14 @@ export class DurableAppender {
     this.#flushing = undefined;
   }
 
+  /** Resolves once everything appended so far is on disk. */
+  async drain(): Promise<void> {
+    while (this.#flushing !== undefined) await this.#flushing;
+  }
+
   /** Waits for what is queued, then closes the file. */
   async close(): Promise<void> {
-    while (this.#flushing !== undefined) await this.#flushing;
+    await this.drain();
     if (this.#fd !== undefined) await closeAsync(this.#fd);
     this.#fd = undefined;
   }
