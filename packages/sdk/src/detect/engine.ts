@@ -4,6 +4,7 @@ import { compileKeyPatterns, readDataFile } from './data.js';
 import { lexicons, type SpecialCategory } from './lexicon.js';
 import { normalise } from './normalise.js';
 import { genderOfValue, namesPartner, type Gender } from './partner.js';
+import { FieldNameVerdicts, screenJson } from './json-screen.js';
 import { Prefilter } from './prefilter.js';
 import { compilePointerPattern, type PointerPattern } from './patterns.js';
 import { SpecialCategoryDetector, type FieldHints } from './special.js';
@@ -92,6 +93,11 @@ export class DetectionEngine {
   readonly #settings: DetectionSettings;
   readonly #rules: CompiledRule[];
   readonly #keyFacts = new Map<string, KeyFacts>();
+  /** Field names that can make a finding on their own, for the screen of JSON bytes. */
+  readonly #fieldNames = new FieldNameVerdicts((name) => {
+    const facts = this.#factsOf(name);
+    return facts.categories.length > 0 || facts.bsn || facts.gender;
+  });
 
   constructor(settings: DetectionSettings) {
     this.#settings = settings;
@@ -100,6 +106,18 @@ export class DetectionEngine {
       action: rule.action,
       categories: rule.categories === undefined ? undefined : new Set(rule.categories),
     }));
+  }
+
+  /**
+   * Detection for a value parsed from JSON, given the UTF-8 bytes it was parsed from: a
+   * body whose bytes pass the screen (almost every write) holds nothing, and is not walked.
+   * `bytes` must be the text `value` came from; the screen trusts that.
+   */
+  detectJson(bytes: Uint8Array, value: unknown): Detection {
+    const { prefilter } = detectors();
+    if (screenJson(bytes, prefilter, this.#fieldNames, this.#settings.limits))
+      return { findings: [] };
+    return this.detect(value);
   }
 
   detect(value: unknown): Detection {

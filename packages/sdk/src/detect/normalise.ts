@@ -68,7 +68,7 @@ function fullNormalise(original: string): NormalisedText {
 const foldCache = new Map<string, string>();
 
 /** One code point to its matching form; cached, since text repeats a small alphabet. */
-function foldCodePoint(char: string): string {
+export function foldCodePoint(char: string): string {
   const code = char.charCodeAt(0);
   if (code < 0x80) return code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : char;
   const cached = foldCache.get(char);

@@ -1,34 +1,55 @@
 /**
  * The fast path of detection. Almost every string a platform writes holds nothing the
  * agreement forbids, so before any normalisation, regular expression or scoring, one tight
- * loop over the raw characters answers a single question: could this string hold a
+ * loop over the raw characters answers a single question: could this text hold a
  * finding? It can when it has a non-ASCII character (it must be normalised first, so the
  * full path decides), a run of nine digits (a BSN or onderwijsnummer needs them), or a
  * word that starts, ends or is a lexicon term. The answer may be a false "yes", never a
  * false "no": the full path makes the decision.
  *
- * Terms live in a trie over 36 character classes (a–z folded from A–Z, 0–9), stored in one
- * Int32Array, walked from each word start; `*stem` terms in a second trie over reversed
- * stems, walked back from each word end. A phrase is screened by its longest word, which
- * must occur for the phrase to.
+ * All of that is one deterministic automaton over character classes, built once: a state
+ * is where the current word stands in the trie of term starts, how much of a `*stem` it
+ * may be ending in (Aho–Corasick), and how many digits the current number has. One table
+ * load per character then decides, which is what lets the screen keep up with JSON.parse.
+ * The same table drives the screen of plain text (here) and of raw JSON bytes
+ * (json-screen.ts); the drivers differ only in how they read characters.
  */
 
-const CLASSES = 37; // 0 = not a word character, 1..26 letters, 27..36 digits
-const FIRST_DIGIT_CLASS = 27;
-const DEAD = -1;
-const MATCH = -2;
+/** Character classes the automaton reads. */
+export const OTHER = 0; // any other character: ends a word and a number
+// 1..26: the letters a–z (A–Z folded)
+/**
+ * Every digit is one class: a run of them is what counts, and the few terms with digits
+ * in them ("d66", "50plus") are screened as "a letter and two digits" and so on, a "maybe"
+ * the full path settles.
+ */
+const DIGIT = 27;
+/** ' ', '.', '-', '/': end a word, and may join digit groups ("123.456.789"). */
+export const SEPARATOR = 28;
+/** Events for a driver to handle itself (JSON bytes): `"`, `\` and any byte ≥ 0x80. */
+export const QUOTE = 29;
+export const BACKSLASH = 30;
+export const NON_ASCII = 31;
+const CLASSES = 32;
+
+/**
+ * Table entries below zero are not states: the text may hold a finding (ACCEPT), or the
+ * driver must handle the character itself (EVENT).
+ */
+export const ACCEPT = -1;
+export const EVENT = -2;
+
 // A BSN or onderwijsnummer has nine digits (eight-digit BSNs count only next to a
 // keyword, which the trie screens for): a run of nine digits, or digit groups joined by
 // one separator each, is the only number worth a closer look. Dates and times are not.
 const MIN_RUN = 9;
-const SEPARATOR = new Uint8Array(128);
-for (const ch of ' .-/') SEPARATOR[ch.charCodeAt(0)] = 1;
 
-/** Character class of each ASCII code: letters case-folded, digits, 0 for the rest. */
-const CLASS_OF = new Uint8Array(128);
-for (let c = 97; c <= 122; c++) CLASS_OF[c] = c - 96;
-for (let c = 65; c <= 90; c++) CLASS_OF[c] = c - 64;
-for (let c = 48; c <= 57; c++) CLASS_OF[c] = c - 48 + FIRST_DIGIT_CLASS;
+/** Class of each ASCII code in plain text: letters case-folded, digits, separators. */
+export const TEXT_CLASS = new Uint8Array(128);
+for (let c = 97; c <= 122; c++) TEXT_CLASS[c] = c - 96;
+for (let c = 65; c <= 90; c++) TEXT_CLASS[c] = c - 64;
+for (let c = 48; c <= 57; c++) TEXT_CLASS[c] = DIGIT;
+for (const ch of ' .-/') TEXT_CLASS[ch.charCodeAt(0)] = SEPARATOR;
 
 /** Words too common to screen a phrase by; a phrase is screened by another of its words. */
 const FUNCTION_WORDS = new Set(
@@ -37,212 +58,177 @@ const FUNCTION_WORDS = new Set(
   ),
 );
 
-const ACCEPT_AT_WORD_END = 1;
-const ACCEPT_ANYWHERE = 2;
+/** How a screened literal must sit in a word. */
+type Placement = 'word' | 'start' | 'end' | 'inside';
 
-/** A trie in flat arrays: `next[state * CLASSES + class]`, flags per state. */
-class FlatTrie {
-  next = new Int32Array(CLASSES * 64).fill(DEAD);
-  flags = new Uint8Array(64);
-  size = 1; // state 0 is the root
+/**
+ * The literal that stands for a term in the screen. A phrase occurs only where its words
+ * do: the most telling word stands for it, the longest that is not a function word, the
+ * later on a tie ("naar de kerk" is screened by "kerk", "lid van de sp" by "lid"). The
+ * screen sees words of letters and digits only, so for "hiv-positief" or "jehovah's" the
+ * longest such part stands for the word; the stars keep to the outer parts.
+ */
+function screenLiteral(term: string): { literal: string; placement: Placement } | undefined {
+  const weight = (w: string) => (FUNCTION_WORDS.has(w) ? 0 : w.replaceAll('*', '').length);
+  const word = term.split(' ').reduce((a, b) => (weight(b) >= weight(a) ? b : a));
+  const leading = word.startsWith('*');
+  const trailing = word.endsWith('*') && word.length > 1;
+  const parts = word.slice(leading ? 1 : 0, trailing ? -1 : undefined).split(/[^a-z0-9]+/);
+  let at = 0;
+  parts.forEach((part, i) => {
+    if (part.length > parts[at]!.length) at = i;
+  });
+  const literal = parts[at]!;
+  if (literal === '') return undefined;
+  const ends = leading && at === 0;
+  const starts = trailing && at === parts.length - 1;
+  return {
+    literal,
+    placement: ends && starts ? 'inside' : ends ? 'end' : starts ? 'start' : 'word',
+  };
+}
 
-  insert(classes: readonly number[], flag: number): void {
-    let state = 0;
-    for (const cls of classes) {
-      let to = this.next[state * CLASSES + cls]!;
-      if (to === DEAD) {
-        to = this.#grow();
-        this.next[state * CLASSES + cls] = to;
-      }
-      state = to;
+/** A trie node: children by class, and what is accepted on reaching it. */
+interface TrieNode {
+  next: Map<number, number>;
+  /** The word may end here (whole-word term; a `*stem` for the Aho–Corasick trie). */
+  atEnd: boolean;
+  /** Accepted as soon as it is reached (`stem*`; `*stem*` for the Aho–Corasick trie). */
+  anywhere: boolean;
+  fail: number;
+}
+
+const node = (): TrieNode => ({ next: new Map(), atEnd: false, anywhere: false, fail: 0 });
+
+function insert(trie: TrieNode[], literal: string, flag: 'atEnd' | 'anywhere'): void {
+  let state = 0;
+  for (const ch of literal) {
+    const cls = TEXT_CLASS[ch.charCodeAt(0)]!;
+    let to = trie[state]!.next.get(cls);
+    if (to === undefined) {
+      to = trie.push(node()) - 1;
+      trie[state]!.next.set(cls, to);
     }
-    this.flags[state]! |= flag;
+    state = to;
   }
+  trie[state]![flag] = true;
+}
 
-  #grow(): number {
-    if (this.size === this.flags.length) {
-      const next = new Int32Array(this.next.length * 2).fill(DEAD);
-      next.set(this.next);
-      this.next = next;
-      const flags = new Uint8Array(this.flags.length * 2);
-      flags.set(this.flags);
-      this.flags = flags;
+/** Aho–Corasick failure links, with acceptance inherited along them. */
+function linkFailures(trie: TrieNode[]): void {
+  const queue = [...trie[0]!.next.values()];
+  for (let at = 0; at < queue.length; at++) {
+    const from = trie[queue[at]!]!;
+    for (const [cls, to] of from.next) {
+      let fail = from.fail;
+      while (fail !== 0 && !trie[fail]!.next.has(cls)) fail = trie[fail]!.fail;
+      const target = trie[fail]!.next.get(cls);
+      const child = trie[to]!;
+      child.fail = target !== undefined && target !== to ? target : 0;
+      child.atEnd ||= trie[child.fail]!.atEnd;
+      child.anywhere ||= trie[child.fail]!.anywhere;
+      queue.push(to);
     }
-    return this.size++;
   }
 }
 
-function classesOf(literal: string): number[] {
-  return [...literal].map((ch) => CLASS_OF[ch.charCodeAt(0)] ?? 0);
-}
+// Where a word stands in the trie of term starts, besides a trie node.
+const AT_BOUNDARY = -2; // no word yet: the next word character starts one
+const OFF_TRIE = -1; // the word has left the trie: no term starts it
 
 export class Prefilter {
-  readonly #forward = new FlatTrie();
-  readonly #backward = new FlatTrie();
-  #hasBackward = false;
-  /** Which (last, second-to-last) character classes can end a `*stem` word: most words can't. */
-  readonly #stemEnds = new Uint8Array(CLASSES * CLASSES);
-  #shortStem = false;
-  #hasInfix = false;
+  /**
+   * `table[state + class]`: the next state as its offset in the table (state number × 32),
+   * or ACCEPT, or EVENT. State 0 is "between words". Offsets rather than numbers save a
+   * multiplication in the one dependency every character waits on.
+   */
+  readonly table: Int32Array;
 
   /** `terms` in the lexicon syntax (see terms.ts), already checked by compileTerms. */
   constructor(terms: Iterable<string>) {
-    for (const term of terms) this.#add(term);
-  }
-
-  #add(term: string): void {
-    // A phrase occurs only where its longest word does; that word stands for it.
-    // The most telling word stands for a phrase: the longest that is not a function word,
-    // the later on a tie ("naar de kerk" is screened by "kerk", "lid van de sp" by "lid").
-    const weight = (w: string) => (FUNCTION_WORDS.has(w) ? 0 : w.replaceAll('*', '').length);
-    const word = term.split(' ').reduce((a, b) => (weight(b) >= weight(a) ? b : a));
-    const leading = word.startsWith('*');
-    const trailing = word.endsWith('*') && word.length > 1;
-    // "hiv-positief", "jehovah's": the screen sees words of letters and digits only, so
-    // the longest such part stands for the word; the stars keep to the outer parts.
-    const parts = word.slice(leading ? 1 : 0, trailing ? -1 : undefined).split(/[^a-z0-9]+/);
-    let at = 0;
-    parts.forEach((part, i) => {
-      if (part.length > parts[at]!.length) at = i;
-    });
-    const literal = parts[at]!;
-    const suffix = leading && at === 0;
-    const prefix = trailing && at === parts.length - 1;
-    if (literal === '') return;
-    const classes = classesOf(literal);
-    if (suffix && prefix) {
-      this.#hasInfix = true;
-      this.#forward.insert(classes, ACCEPT_ANYWHERE);
-    } else if (suffix) {
-      this.#hasBackward = true;
-      const reversed = classes.reverse();
-      this.#backward.insert(reversed, ACCEPT_ANYWHERE);
-      if (reversed.length < 2) this.#shortStem = true;
-      else this.#stemEnds[reversed[0]! * CLASSES + reversed[1]!] = 1;
-    } else {
-      this.#forward.insert(classes, prefix ? ACCEPT_ANYWHERE : ACCEPT_AT_WORD_END);
+    const starts = [node()]; // `word` and `stem*` terms, walked from each word start
+    const ends = [node()]; // `*stem` and `*stem*` terms, matched anywhere in a word
+    for (const term of terms) {
+      const screened = screenLiteral(term);
+      if (screened === undefined) continue;
+      const { literal, placement } = screened;
+      if (placement === 'word') insert(starts, literal, 'atEnd');
+      else if (placement === 'start') insert(starts, literal, 'anywhere');
+      else insert(ends, literal, placement === 'end' ? 'atEnd' : 'anywhere');
     }
-  }
-
-  /**
-   * The forward trie compiled for the hot loop: entries are the next state's offset (state
-   * × classes), DEAD, or MATCH where the next state accepts anywhere, so one load per
-   * character decides; `#endsAt[offset]` marks states that accept at a word end.
-   */
-  #compiled: { next: Int32Array; endsAt: Uint8Array } | undefined;
-
-  #compile(): { next: Int32Array; endsAt: Uint8Array } {
-    const { next, flags, size } = this.#forward;
-    const out = new Int32Array(size * CLASSES).fill(DEAD);
-    const endsAt = new Uint8Array(size * CLASSES);
-    for (let state = 0; state < size; state++) {
-      if ((flags[state]! & ACCEPT_AT_WORD_END) !== 0) endsAt[state * CLASSES] = 1;
-      for (let cls = 1; cls < CLASSES; cls++) {
-        const to = next[state * CLASSES + cls]!;
-        if (to === DEAD) continue;
-        out[state * CLASSES + cls] = (flags[to]! & ACCEPT_ANYWHERE) !== 0 ? MATCH : to * CLASSES;
-      }
-    }
-    return (this.#compiled = { next: out, endsAt });
+    linkFailures(ends);
+    this.table = buildTable(starts, ends);
   }
 
   /** Whether `text` needs the full detection path; false means it certainly holds nothing. */
   mayHold(text: string): boolean {
-    const { next, endsAt } = this.#compiled ?? this.#compile();
-    const checkWordEnd = this.#hasBackward || this.#hasInfix;
-    const stemEnds = this.#stemEnds;
-    const n = text.length;
-    let run = 0; // digits in the current number, groups joined by one separator
-    let lastDigit = -2;
-    let i = 0;
-    while (i < n) {
-      let code = text.charCodeAt(i);
-      if (code >= 128) return true;
-      let cls = CLASS_OF[code]!;
-      if (cls === 0) {
-        if (SEPARATOR[code] === 0 || lastDigit !== i - 1) run = 0;
-        i++;
-        continue;
-      }
-      // A word starts at i: walk the trie while it can still match…
-      const start = i;
-      let state = 0;
-      for (;;) {
-        if (cls >= FIRST_DIGIT_CLASS) {
-          if (++run >= MIN_RUN) return true;
-          lastDigit = i;
-        } else {
-          run = 0;
-        }
-        state = next[state + cls]!;
-        if (state < 0 || ++i === n) break;
-        code = text.charCodeAt(i);
-        if (code >= 128) return true;
-        cls = CLASS_OF[code]!;
-        if (cls === 0) break;
-      }
-      if (state === MATCH) return true;
-      if (state === DEAD) {
-        // …then skip the rest of it, still counting digits.
-        for (i++; i < n; i++) {
-          code = text.charCodeAt(i);
-          if (code >= 128) return true;
-          cls = CLASS_OF[code]!;
-          if (cls === 0) break;
-          if (cls >= FIRST_DIGIT_CLASS) {
-            if (++run >= MIN_RUN) return true;
-            lastDigit = i;
-          } else {
-            run = 0;
-          }
-        }
-      } else if (endsAt[state] === 1) {
-        return true;
-      }
-      if (checkWordEnd) {
-        // Most words cannot end in a `*stem`: their last two characters say so at once.
-        const possible =
-          this.#shortStem ||
-          this.#hasInfix ||
-          (i - start >= 2 &&
-            stemEnds[
-              CLASS_OF[text.charCodeAt(i - 1)]! * CLASSES + CLASS_OF[text.charCodeAt(i - 2)]!
-            ] === 1);
-        if (possible && this.#atWordEnd(text, start, i)) return true;
-      }
-    }
-    return false;
-  }
-
-  #atWordEnd(text: string, start: number, end: number): boolean {
-    return (
-      (this.#hasBackward && this.#endsWithStem(text, start, end)) ||
-      (this.#hasInfix && this.#holdsInfix(text, start, end))
-    );
-  }
-
-  /** Walks the reversed-stem trie back from the end of the word text[start, end). */
-  #endsWithStem(text: string, start: number, end: number): boolean {
-    const { next, flags } = this.#backward;
+    const table = this.table;
     let state = 0;
-    for (let i = end - 1; i >= start; i--) {
-      state = next[state * CLASSES + CLASS_OF[text.charCodeAt(i)]!]!;
-      if (state === DEAD) return false;
-      if ((flags[state]! & ACCEPT_ANYWHERE) !== 0) return true;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 128) return true;
+      state = table[state + TEXT_CLASS[code]!]!;
+      if (state < 0) return true;
     }
-    return false;
+    // The end of the text ends its last word.
+    return table[state + OTHER] === ACCEPT;
   }
+}
 
-  /** `*stem*` terms: the forward trie from every position inside the word. */
-  #holdsInfix(text: string, start: number, end: number): boolean {
-    const { next, flags } = this.#forward;
-    for (let from = start + 1; from < end; from++) {
-      let state = 0;
-      for (let i = from; i < end && state !== DEAD; i++) {
-        state = next[state * CLASSES + CLASS_OF[text.charCodeAt(i)]!]!;
-        if (state !== DEAD && (flags[state]! & ACCEPT_ANYWHERE) !== 0) return true;
+/**
+ * The automaton, by breadth-first search over the states reachable from "between words":
+ * a state is (place in the start trie, Aho–Corasick state, digits in the current number,
+ * whether the last character was a digit). Few combinations are reachable (~4,500 for the
+ * shipped lexicons), since a place in the start trie fixes the rest.
+ */
+function buildTable(starts: TrieNode[], ends: TrieNode[]): Int32Array {
+  const ids = new Map<string, number>();
+  const states: [number, number, number, boolean][] = [];
+  const idOf = (start: number, end: number, run: number, afterDigit: boolean): number => {
+    const key = `${start},${end},${run},${afterDigit ? 1 : 0}`;
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = states.push([start, end, run, afterDigit]) - 1;
+      ids.set(key, id);
+    }
+    return id;
+  };
+  const endStep = (from: number, cls: number): number => {
+    let state = from;
+    while (state !== 0 && !ends[state]!.next.has(cls)) state = ends[state]!.fail;
+    return ends[state]!.next.get(cls) ?? 0;
+  };
+  idOf(AT_BOUNDARY, 0, 0, false);
+  const rows: number[][] = [];
+  for (let id = 0; id < states.length; id++) {
+    const [start, end, run, afterDigit] = states[id]!;
+    const row: number[] = [];
+    for (let cls = 0; cls < CLASSES; cls++) {
+      if (cls === QUOTE || cls === BACKSLASH || cls === NON_ASCII) {
+        row.push(EVENT);
+      } else if (cls === OTHER || cls === SEPARATOR) {
+        // A word ends: a whole-word term or a `*stem` ending here is a match.
+        const wordEnds = (start >= 0 && starts[start]!.atEnd) || (end !== 0 && ends[end]!.atEnd);
+        const keepsRun = cls === SEPARATOR && afterDigit;
+        row.push(wordEnds ? ACCEPT : idOf(AT_BOUNDARY, 0, keepsRun ? run : 0, false));
+      } else {
+        const from = start === AT_BOUNDARY ? 0 : start;
+        const nextStart = start === OFF_TRIE ? OFF_TRIE : (starts[from]!.next.get(cls) ?? OFF_TRIE);
+        const nextEnd = endStep(end, cls);
+        const digit = cls === DIGIT;
+        const nextRun = digit ? run + 1 : 0;
+        const accepted =
+          (nextStart >= 0 && starts[nextStart]!.anywhere) ||
+          ends[nextEnd]!.anywhere ||
+          nextRun >= MIN_RUN;
+        row.push(accepted ? ACCEPT : idOf(nextStart, nextEnd, nextRun, digit));
       }
     }
-    return false;
+    rows.push(row);
   }
+  const table = new Int32Array(rows.length * CLASSES);
+  rows.forEach((row, id) =>
+    row.forEach((to, cls) => (table[id * CLASSES + cls] = to < 0 ? to : to * CLASSES)),
+  );
+  return table;
 }

@@ -1,0 +1,200 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '../policy/defaults.js';
+import { readDataFile } from './data.js';
+import { DetectionEngine } from './engine.js';
+import { lexicons, SPECIAL_CATEGORIES } from './lexicon.js';
+
+const engine = new DetectionEngine(DEFAULT_POLICY.detection);
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+// Field names that matter on their own, from the shipped data files (patterns unstarred).
+const unstar = (pattern: string) => pattern.replaceAll('*', '');
+const categoryKeys = SPECIAL_CATEGORIES.flatMap((name) => {
+  const file = readDataFile<{ keys: string[]; contextKeys: string[] }>(`lexicon/${name}.json`);
+  return [...file.keys, ...file.contextKeys].map(unstar);
+});
+const bsnData = readDataFile<{ keys: string[]; suppressingKeys: string[] }>('bsn.json');
+const fields = readDataFile<{ genderKeys: string[]; courseContent: string[] }>('fields.json');
+const keyWords = [
+  ...categoryKeys,
+  ...bsnData.keys.map(unstar),
+  ...bsnData.suppressingKeys.map(unstar),
+  ...fields.genderKeys,
+  ...fields.courseContent.map(unstar),
+  'remark',
+  'notes',
+  'name',
+  '__proto__',
+  'constructor',
+];
+const words = [
+  ...lexicons().termList.map(unstar),
+  'cursist',
+  'Hij',
+  'mijn vriend',
+  'haar vriendin',
+  'man',
+  'vrouw',
+  'BHV-module',
+  'geïnteresseerd',
+  'Café',
+  'naïef',
+  'ziek\u00admelding',
+  'b\u200bsn',
+  'ｂｓｎ',
+  '١٢٣',
+];
+const digits = fc
+  .tuple(fc.integer({ min: 1, max: 11 }), fc.constantFrom('', ' ', '.', '-', '/', ':'))
+  .chain(([length, separator]) =>
+    fc
+      .array(fc.integer({ min: 0, max: 9 }), { minLength: length, maxLength: length })
+      .map((d) => d.join('').replace(/(\d{3})(?=\d)/g, `$1${separator}`)),
+  );
+// Numbers that pass the elfproef, so that the full path does find them.
+const bsn = fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 8, maxLength: 8 }).map((d) => {
+  const check = d.reduce((sum, x, i) => sum + x * (9 - i), 0) % 11;
+  return check === 10 ? '111222333' : `${d.join('')}${check}`;
+});
+const bsnText = fc
+  .tuple(bsn, fc.constantFrom('', ' ', '.', '-', '/'))
+  .map(([number, separator]) => number.replace(/(\d{3})(?=\d)/g, `$1${separator}`));
+const text = fc
+  .array(
+    fc.tuple(
+      fc.oneof(fc.constantFrom(...words), digits, bsnText, fc.string({ maxLength: 4 })),
+      fc.constantFrom(' ', ', ', '. ', '\n', '/', '-', '"', '\\', '\u00a0'),
+    ),
+    { maxLength: 6 },
+  )
+  .map((parts) => parts.map(([w, s]) => w + s).join(''))
+  .map((t) => (t.length % 3 === 0 ? t.toUpperCase() : t));
+const key = fc.oneof(
+  fc.constantFrom(...keyWords),
+  fc
+    .tuple(fc.constantFrom('', 'q3_', 'hr', 'user.', 'my '), fc.constantFrom(...keyWords))
+    .map(([a, b]) => a + b),
+  text,
+);
+const value = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    text,
+    fc.integer(),
+    fc.integer({ min: 1_000_000, max: 999_999_999 }),
+    bsn.map(Number),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(key, tie('value'), { maxKeys: 4 }),
+  ),
+})).value;
+
+/**
+ * Serialises like a client might: indented, with `\/`, with characters escaped as \uXXXX
+ * here and there, and with big integers in exponent form ("1.11222333e8").
+ */
+const serialised = fc
+  .tuple(value, fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 3 }), fc.boolean())
+  .map(([v, indent, escapeEvery, slashes]) => {
+    const exponents: string[] = [];
+    const marked =
+      JSON.stringify(
+        v,
+        (_k, x: unknown) => {
+          if (typeof x !== 'number' || !Number.isSafeInteger(x) || Math.abs(x) < 1000) return x;
+          const [head, ...tail] = String(Math.abs(x));
+          const fraction = tail.join('').replace(/0+$/, '');
+          exponents.push(
+            `${x < 0 ? '-' : ''}${head}${fraction === '' ? '' : '.'}${fraction}e${tail.length}`,
+          );
+          return `@exp${exponents.length - 1}@`;
+        },
+        indent,
+      ) ?? 'null';
+    let out = marked.replace(/"@exp(\d+)@"/g, (_m, k: string) => exponents[Number(k)]!);
+    if (slashes) out = out.replaceAll('/', '\\/'); // a '/' is only ever inside a string
+    if (escapeEvery > 0) {
+      let k = 0;
+      const escaped = out.replace(/[^"\\\n\t{}[\]:,]/g, (ch) =>
+        ++k % escapeEvery === 0 ? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}` : ch,
+      );
+      // Escapes outside strings break the JSON: then the text stays as it was.
+      try {
+        JSON.parse(escaped);
+        out = escaped;
+      } catch {
+        // keep out
+      }
+    }
+    return { text: out, value: JSON.parse(out) as unknown };
+  });
+
+describe('the JSON screen never changes a decision', () => {
+  it('gives the same detection as the full walk, for any JSON text and its value', () => {
+    fc.assert(
+      fc.property(serialised, ({ text: json, value: parsed }) => {
+        expect(engine.detectJson(utf8(json), parsed)).toEqual(engine.detect(parsed));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('lets a typical clean write through without walking it, and sends every kind of doubt to the walk', () => {
+    const clean = {
+      enrollmentId: 'ENR-25-10001',
+      courseCode: 'VCA-B',
+      participant: { name: 'Sanne de Vries', email: 'cursist1@example.nl' },
+      startDate: '2025-03-17',
+      rating: 4,
+      paid: true,
+      remark:
+        'Cursist was op tijd; café op locatie "Zuid" was dicht.\nGraag het certificaat per post.',
+    };
+    const engineSpy = new DetectionEngine(DEFAULT_POLICY.detection);
+    let walked = 0;
+    const original = engineSpy.detect.bind(engineSpy);
+    engineSpy.detect = (v: unknown) => {
+      walked++;
+      return original(v);
+    };
+    const screen = (json: string) => {
+      walked = 0;
+      engineSpy.detectJson(utf8(json), JSON.parse(json));
+      return walked === 0;
+    };
+    expect(screen(JSON.stringify(clean))).toBe(true);
+    expect(screen(JSON.stringify(clean, null, 2))).toBe(true);
+    expect(screen(JSON.stringify(clean).replace('é', '\\u00e9'))).toBe(true);
+    const doubts: Record<string, string> = {
+      'a BSN': JSON.stringify({ ...clean, remark: 'BSN 111222333' }),
+      'a health term': JSON.stringify({ ...clean, remark: 'Ik heb diabetes' }),
+      'an escaped term': JSON.stringify({ ...clean, remark: 'ik heb \\u0064iabetes' }).replace(
+        '\\\\u',
+        '\\u',
+      ),
+      'a field name of a category': JSON.stringify({ ...clean, vakbond: true }),
+      'a field name for a BSN': JSON.stringify({ ...clean, bsn: 1234567 }),
+      'a gender field': JSON.stringify({ ...clean, geslacht: 'v' }),
+      'an eight-digit number': JSON.stringify({ ...clean, id: 12345678 }),
+      'an exponent': '{"id": 1.00006e8}',
+      'text outside Latin-1': JSON.stringify({ ...clean, remark: 'ｂｓｎ' }),
+      'a zero-width space': JSON.stringify({ ...clean, remark: 'b\u200bsn' }),
+      'nesting at the depth limit': `${'['.repeat(64)}1${']'.repeat(64)}`,
+      'a byte-order mark': `\ufeff${JSON.stringify(clean)}`,
+    };
+    for (const [doubt, json] of Object.entries(doubts)) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(json);
+      } catch {
+        parsed = JSON.parse(json.slice(1));
+      }
+      walked = 0;
+      engineSpy.detectJson(utf8(json), parsed);
+      expect(walked, doubt).toBe(1);
+    }
+  });
+});
