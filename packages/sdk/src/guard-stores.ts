@@ -144,15 +144,18 @@ export function createAudit(settings: CheckedOptions): GuardAudit | undefined {
     );
   return {
     journal,
-    async record(entry) {
-      try {
-        return await journal.append(entry);
-      } catch (error) {
+    record(entry) {
+      const failed = (error: unknown) => {
         settings.logger?.error(
           { err: { name: (error as Error).name, code: (error as { code?: string }).code } },
           'dpa-guard could not write an audit record',
         );
         return undefined;
+      };
+      try {
+        return journal.append(entry).catch(failed);
+      } catch (error) {
+        return Promise.resolve(failed(error));
       }
     },
   };

@@ -5,7 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { runCapture } from '../cli/cli-harness.js';
 import { DEFAULT_POLICY } from '../policy/defaults.js';
 import { FileAuditJournal, journalFiles, readHead, readJournalLines } from './journal.js';
-import type { AuditEntry, AuditRecord } from './record.js';
+import {
+  canonicalJson,
+  chainLine,
+  hashRecord,
+  type AuditEntry,
+  type AuditRecord,
+} from './record.js';
 import { buildReport } from './report.js';
 import { verifyChain } from './verify.js';
 
@@ -273,5 +279,40 @@ describe('the journal after a crash', () => {
     expect((await again.append({ kind: 'transfer', decision: 'allowed' })).seq).toBe(4);
     await again.close();
     expect(verify(dir).valid).toBe(true);
+  });
+});
+
+describe('chainLine', () => {
+  it('writes exactly the canonical JSON of the record, then its hash', () => {
+    const now = new Date('2026-11-25T10:00:00Z');
+    const samples: AuditEntry[] = [
+      { kind: 'inspection', decision: 'pass', categories: [] },
+      {
+        kind: 'inspection',
+        tenant: 'acme',
+        purpose: 'support',
+        route: 'POST /notes',
+        policyVersion: '2026.11.1+acme.3',
+        categories: ['health', 'bsn'],
+        decision: 'block',
+        rule: 'health.term bsn.bare',
+        details: { incomplete: 'max-depth', nested: { z: 1, a: [true, null, 'x"y'] } },
+        time: '2026-11-25T09:59:59.000Z',
+      },
+      { kind: 'transfer', tenant: undefined, decision: 'refused' },
+      // A caller's own field is kept and hashed, in its sorted place.
+      { kind: 'inspection', decision: 'pass', aaa: 'own field' } as AuditEntry,
+    ];
+    let previous: { seq: number; hash: string } | undefined;
+    for (const entry of samples) {
+      const { record, line } = chainLine(entry, previous, now);
+      const { hash, ...rest } = record;
+      expect(line).toBe(`${canonicalJson(rest).slice(0, -1)},"hash":"${hash}"}`);
+      expect(JSON.parse(line)).toEqual(record);
+      expect(hashRecord(record)).toBe(hash);
+      expect(record.prev).toBe(previous?.hash ?? '');
+      previous = { seq: record.seq, hash };
+    }
+    expect(previous?.seq).toBe(samples.length);
   });
 });

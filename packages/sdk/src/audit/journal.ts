@@ -51,6 +51,8 @@ export class FileAuditJournal implements AuditJournal {
   #fileBytes = 0;
   #last: { seq: number; hash: string } | undefined;
   #durable: { seq: number; hash: string } | undefined;
+  /** The batch the appender is filling, and the newest record in it. */
+  #batch: { written: Promise<void>; newest: { seq: number; hash: string } } | undefined;
   #headWriting = false;
   #headAgain = false;
 
@@ -116,20 +118,30 @@ export class FileAuditJournal implements AuditJournal {
     const line = `${chained.line}\n`;
     this.#last = { seq: record.seq, hash: record.hash };
     this.#fileBytes += Buffer.byteLength(line);
-    return appender.append(line).then(
+    const written = appender.append(line);
+    const newest = { seq: record.seq, hash: record.hash };
+    if (this.#batch?.written === written) this.#batch.newest = newest;
+    else this.#watch((this.#batch = { written, newest }), appender);
+    return written.then(() => record);
+  }
+
+  /** Once per batch, not per record: the head moves on, or a failure reopens the journal. */
+  #watch(
+    batch: { written: Promise<void>; newest: { seq: number; hash: string } },
+    appender: DurableAppender,
+  ): void {
+    batch.written.then(
       () => {
-        if (this.#durable === undefined || record.seq > this.#durable.seq)
-          this.#durable = { seq: record.seq, hash: record.hash };
+        if (this.#durable === undefined || batch.newest.seq > this.#durable.seq)
+          this.#durable = batch.newest;
         this.#writeHead();
-        return record;
       },
-      async (error: unknown) => {
+      async () => {
         // The chain in memory ran ahead of the disk: start again from what the disk holds.
         if (this.#appender === appender) {
           this.#appender = undefined;
           await appender.close().catch(() => undefined);
         }
-        throw error;
       },
     );
   }

@@ -18,7 +18,21 @@ const writeAsync = promisify(write);
 const fsyncAsync = promisify(fsync);
 const closeAsync = promisify(close);
 
-type Queued = { text: string; done: (error?: Error) => void } | { switchTo: string };
+/** Lines queued together: one write, one fsync, one promise for all of their callers. */
+interface Batch {
+  texts: string[];
+  promise: Promise<void>;
+  settle: (error?: Error) => void;
+}
+type Queued = Batch | { switchTo: string };
+
+function newBatch(text: string): Batch {
+  let settle: (error?: Error) => void = () => undefined;
+  const promise = new Promise<void>((resolve, reject) => {
+    settle = (error) => (error === undefined ? resolve() : reject(error));
+  });
+  return { texts: [text], promise, settle };
+}
 
 /**
  * Appends lines to a file durably: every batch of lines queued while the previous batch
@@ -44,12 +58,20 @@ export class DurableAppender {
     this.#lingerMs = options.lingerMs ?? 0;
   }
 
-  /** Resolves once `text` is on disk. */
+  /**
+   * Resolves once `text` is on disk. Lines queued while a batch waits share its promise
+   * (the same object for all of them), so a busy caller pays for one per batch, not per line.
+   */
   append(text: string): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ text, done: (e) => (e === undefined ? resolve() : reject(e)) });
-      this.#flushing ??= this.#flush();
-    });
+    const last = this.#queue[this.#queue.length - 1];
+    if (last !== undefined && 'texts' in last) {
+      last.texts.push(text);
+      return last.promise;
+    }
+    const batch = newBatch(text);
+    this.#queue.push(batch);
+    this.#flushing ??= this.#flush();
+    return batch.promise;
   }
 
   /** Lines appended from now on go to `path`. */
@@ -59,31 +81,29 @@ export class DurableAppender {
   }
 
   async #flush(): Promise<void> {
-    if (this.#lingerMs > 0) await new Promise((r) => setTimeout(r, this.#lingerMs));
-    while (this.#queue.length > 0) {
-      const at = this.#queue.findIndex((q) => 'switchTo' in q);
-      const batch = (at < 0 ? this.#queue.splice(0) : this.#queue.splice(0, at)) as Extract<
-        Queued,
-        { text: string }
-      >[];
-      if (batch.length > 0) {
-        try {
-          if (this.#fd === undefined) throw new Error('the file was closed');
-          const fd = this.#fd;
-          const data = Buffer.from(batch.map((b) => b.text).join(''));
-          for (let off = 0; off < data.length;)
-            off += (await writeAsync(fd, data, off, data.length - off)).bytesWritten;
-          await fsyncAsync(fd);
-          for (const b of batch) b.done();
-        } catch (error) {
-          for (const b of batch) b.done(error as Error);
-        }
-      }
-      const next = this.#queue[0];
-      if (next !== undefined && 'switchTo' in next) {
-        this.#queue.shift();
+    for (;;) {
+      // Every batch lingers, not only the first: under steady load the next batch would
+      // otherwise go out as soon as the last fsync ended, a line or two at a time.
+      const first = this.#queue[0];
+      if (this.#lingerMs > 0 && first !== undefined && 'texts' in first)
+        await new Promise((r) => setTimeout(r, this.#lingerMs));
+      const next = this.#queue.shift();
+      if (next === undefined) break;
+      if ('switchTo' in next) {
         if (this.#fd !== undefined) await closeAsync(this.#fd);
         this.#fd = openDurably(next.switchTo);
+        continue;
+      }
+      try {
+        if (this.#fd === undefined) throw new Error('the file was closed');
+        const fd = this.#fd;
+        const data = Buffer.from(next.texts.join(''));
+        for (let off = 0; off < data.length;)
+          off += (await writeAsync(fd, data, off, data.length - off)).bytesWritten;
+        await fsyncAsync(fd);
+        next.settle();
+      } catch (error) {
+        next.settle(error as Error);
       }
     }
     this.#flushing = undefined;
