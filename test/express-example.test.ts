@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { InMemoryBreachSink, type AuditRecord, type Decision } from '@dpa-guard/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+// The engine class behind @dpa-guard/sdk (not public), to see which path a write took.
+import { DetectionEngine } from '../packages/sdk/dist/detect/engine.js';
 import { createApp, EXAMPLE_POLICY } from '../examples/learning-platform/src/app.js';
 import {
   startHookReceiver,
@@ -197,6 +199,23 @@ describe('the example platform with the guard (enforce)', () => {
       expect(r.body.findings).toContainEqual({ category, path: pointer });
     },
   );
+
+  it('screens the JSON bytes as sent, and walks the parsed body only when they could hold something', async () => {
+    const screened = vi.spyOn(DetectionEngine.prototype, 'detectJson');
+    const walked = vi.spyOn(DetectionEngine.prototype, 'detect');
+    try {
+      const clean = '{ "courseCode": "VCA-B", "remark": "Café Zuid was dicht; graag online." }';
+      expect((await post('/enrollments', clean)).status).toBe(201);
+      expect(screened).toHaveBeenCalledTimes(1);
+      expect(Buffer.from(screened.mock.calls[0]![0]).toString()).toBe(clean);
+      expect(walked).not.toHaveBeenCalled();
+      expect((await post('/enrollments', { remark: 'Ik ben vakbondslid' })).status).toBe(422);
+      expect(walked).toHaveBeenCalledTimes(1);
+    } finally {
+      screened.mockRestore();
+      walked.mockRestore();
+    }
+  });
 
   it('refuses a write to a route without a purpose (strict)', async () => {
     const r = await post('/imports', { rows: [] });

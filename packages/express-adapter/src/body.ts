@@ -2,7 +2,12 @@ import express, { type Request, type RequestHandler, type Response } from 'expre
 
 /** What reading a write's body came to. */
 export type BodyOutcome =
-  | { kind: 'parsed'; value: unknown }
+  | {
+      kind: 'parsed';
+      value: unknown;
+      /** The UTF-8 JSON text the value was parsed from, when we parsed JSON ourselves. */
+      json?: Uint8Array;
+    }
   | { kind: 'empty' }
   | { kind: 'malformed'; detail: string }
   | { kind: 'too-large'; detail: string }
@@ -15,44 +20,63 @@ export interface BodyReaderOptions {
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
+/** Where the raw JSON bytes wait between the parser's `verify` hook and our reading. */
+const JSON_TEXT = Symbol('dpa-guard.json-text');
+type WithJsonText = Request & { [JSON_TEXT]?: Uint8Array };
+
 /**
  * Reads a write's body with Express's own parsers (JSON, urlencoded, text) and turns
  * their errors into outcomes instead of Express's HTML error page. Compressed bodies are
- * not inflated: what cannot be inspected as sent is reported as such.
+ * not inflated: what cannot be inspected as sent is reported as such. Callback-based, as
+ * the parsers are: this runs for every write, and a promise per step costs more than the
+ * reading does.
  */
 export function createBodyReader(
   options: BodyReaderOptions,
-): (req: Request, res: Response) => Promise<BodyOutcome> {
+): (req: Request, res: Response, done: (outcome: BodyOutcome) => void) => void {
   const common = { limit: options.limit, inflate: false };
+  // The raw JSON bytes, kept for the guard: screening them is far cheaper than walking
+  // the parsed value (see the SDK's JSON screen). Other charsets are decoded by the
+  // parser, and their bytes are not UTF-8: those values are walked.
+  const keepJson = (req: Request, _res: Response, bytes: Buffer, encoding: string) => {
+    if (encoding === 'utf-8' || encoding.toLowerCase().replace('-', '') === 'utf8')
+      (req as WithJsonText)[JSON_TEXT] = bytes;
+  };
   const parsers: RequestHandler[] = [
-    express.json({ ...common, strict: false, type: JSON_TYPES }),
+    express.json({ ...common, strict: false, type: JSON_TYPES, verify: keepJson }),
     express.urlencoded({ ...common, extended: false }),
     express.text({ ...common, type: 'text/*' }),
   ];
-  return async (req, res) => {
-    if (req.body !== undefined) return { kind: 'parsed', value: req.body as unknown }; // parsed before us
-    if (!hasBody(req)) return { kind: 'empty' };
-    for (const parser of parsers) {
-      const error = await run(parser, req, res);
-      if (error !== undefined) return outcomeOf(error);
-      if (req.body !== undefined) return { kind: 'parsed', value: req.body as unknown };
-    }
-    const type = req.get('content-type') ?? 'none';
-    return {
-      kind: 'unsupported',
-      detail: `a body of type "${type.split(';')[0]}" cannot be inspected`,
+  const parsed = (req: Request): BodyOutcome => {
+    const json = (req as WithJsonText)[JSON_TEXT];
+    return json === undefined
+      ? { kind: 'parsed', value: req.body as unknown }
+      : { kind: 'parsed', value: req.body as unknown, json };
+  };
+  return (req, res, done) => {
+    if (req.body !== undefined) return done({ kind: 'parsed', value: req.body as unknown }); // parsed before us
+    if (!hasBody(req)) return done({ kind: 'empty' });
+    const tryParser = (k: number): void => {
+      const parser = parsers[k];
+      if (parser === undefined) {
+        const type = req.get('content-type') ?? 'none';
+        return done({
+          kind: 'unsupported',
+          detail: `a body of type "${type.split(';')[0]}" cannot be inspected`,
+        });
+      }
+      void parser(req, res, (error?: unknown) => {
+        if (error !== undefined) done(outcomeOf(error));
+        else if (req.body !== undefined) done(parsed(req));
+        else tryParser(k + 1);
+      });
     };
+    tryParser(0);
   };
 }
 
 function hasBody(req: Request): boolean {
   return req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
-}
-
-function run(parser: RequestHandler, req: Request, res: Response): Promise<unknown> {
-  return new Promise((resolve) => {
-    void parser(req, res, (error?: unknown) => resolve(error));
-  });
 }
 
 function outcomeOf(error: unknown): BodyOutcome {

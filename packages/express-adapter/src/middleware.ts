@@ -121,39 +121,22 @@ export function dpaGuard(options: DpaGuardOptions = {}): DpaGuardMiddleware {
     );
   };
 
-  const handle = async (
+  const decideOn = (
     req: Request,
     res: Response,
     next: NextFunction,
     processing: Processing & { route: string },
+    outcome: BodyOutcome,
   ) => {
     const { policy } = guard.policy.forTenant(processing.tenant ?? '');
-    const { route } = processing;
-    const base: Decision = {
-      blocked: false,
-      outcome: 'pass',
-      findings: [],
-      exceptions: [],
-      mode: policy.mode,
-      policyVersion: policy.version,
-      route,
-      ...(processing.tenant === undefined ? {} : { tenant: processing.tenant }),
-      ...(processing.purpose === undefined ? {} : { purpose: processing.purpose }),
-    };
-    if (policy.detection.limits.maxBodyBytes !== readerLimit) {
-      // The policy was reloaded with another limit: parsers are rebuilt once, not per request.
-      readerLimit = policy.detection.limits.maxBodyBytes;
-      readBody = createBodyReader({ limit: readerLimit });
-    }
-    const outcome = await readBody(req, res);
     switch (outcome.kind) {
       case 'malformed':
         return sendProblem(res, problem('DPA_ERR_MALFORMED_BODY', outcome.detail));
       case 'too-large':
       case 'unsupported':
-        return uninspectable(req, res, next, outcome, base);
+        return uninspectable(req, res, next, outcome, baseDecision(processing, policy));
       case 'empty':
-        evidence(base, req);
+        evidence(baseDecision(processing, policy), req);
         return next();
       case 'parsed':
         break;
@@ -161,7 +144,8 @@ export function dpaGuard(options: DpaGuardOptions = {}): DpaGuardMiddleware {
     const decision = guard.inspect(outcome.value, {
       tenant: processing.tenant,
       purpose: processing.purpose,
-      route,
+      route: processing.route,
+      json: outcome.json,
     });
     evidence(decision, req);
     if (!decision.blocked) return next();
@@ -189,6 +173,29 @@ export function dpaGuard(options: DpaGuardOptions = {}): DpaGuardMiddleware {
         },
       ),
     );
+  };
+
+  const inspectWrite = (
+    req: Request,
+    res: Response,
+    next: NextFunction,
+    processing: Processing & { route: string },
+  ) => {
+    const limit = guard.policy.forTenant(processing.tenant ?? '').policy.detection.limits
+      .maxBodyBytes;
+    if (limit !== readerLimit) {
+      // The policy was reloaded with another limit: parsers are rebuilt once, not per request.
+      readerLimit = limit;
+      readBody = createBodyReader({ limit });
+    }
+    readBody(req, res, (outcome) => {
+      // Called from the parser's stream events: a throw here would escape Express.
+      try {
+        decideOn(req, res, next, processing, outcome);
+      } catch (error) {
+        next(error);
+      }
+    });
   };
 
   const middleware = function dpaGuardMiddleware(
@@ -242,7 +249,7 @@ export function dpaGuard(options: DpaGuardOptions = {}): DpaGuardMiddleware {
           ),
         );
       }
-      handle(req, res, next, processing).catch(next);
+      inspectWrite(req, res, next, processing);
     });
   } as DpaGuardMiddleware;
 
@@ -286,4 +293,23 @@ function safeTenant(
 /** Paths can carry identifiers; long digit runs are masked before a path is logged. */
 function maskDigits(path: string): string {
   return path.replace(/\d[\d.\- ]{5,}\d/g, ':n');
+}
+
+/** The decision for a write with nothing inspected yet: a pass, under the tenant's policy. */
+function baseDecision(
+  processing: Processing & { route: string },
+  policy: { mode: Decision['mode']; version: string },
+): Decision {
+  const decision: Decision = {
+    blocked: false,
+    outcome: 'pass',
+    findings: [],
+    exceptions: [],
+    mode: policy.mode,
+    policyVersion: policy.version,
+    route: processing.route,
+  };
+  if (processing.tenant !== undefined) decision.tenant = processing.tenant;
+  if (processing.purpose !== undefined) decision.purpose = processing.purpose;
+  return decision;
 }

@@ -40,12 +40,25 @@ export function decisionAttributes(decision: Decision): Attributes {
 
 /** Sets the decision's attributes on the active span and counts it in `dpa.decisions`. */
 export function recordDecisionTelemetry(decision: Decision): void {
-  const attributes = decisionAttributes(decision);
-  trace.getActiveSpan()?.setAttributes(attributes);
-  decisionCounter().add(1, {
-    [ATTRIBUTES.decision]: decision.outcome,
-    ...(decision.purpose === undefined ? {} : { [ATTRIBUTES.purpose]: decision.purpose }),
-  });
+  // Built only when there is a span to carry them: this runs for every write.
+  trace.getActiveSpan()?.setAttributes(decisionAttributes(decision));
+  decisionCounter().add(1, counterAttributes(decision.outcome, decision.purpose));
+}
+
+/** The counter's attributes: a handful of combinations, made once each. */
+const counterAttributeSets = new Map<string, Attributes>();
+function counterAttributes(outcome: Decision['outcome'], purpose: string | undefined): Attributes {
+  const key = purpose === undefined ? outcome : `${outcome}/${purpose}`;
+  let attributes = counterAttributeSets.get(key);
+  if (attributes === undefined) {
+    attributes = Object.freeze(
+      purpose === undefined
+        ? { [ATTRIBUTES.decision]: outcome }
+        : { [ATTRIBUTES.decision]: outcome, [ATTRIBUTES.purpose]: purpose },
+    );
+    counterAttributeSets.set(key, attributes);
+  }
+  return attributes;
 }
 
 function decisionCounter(): Counter {
