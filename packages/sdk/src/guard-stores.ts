@@ -58,7 +58,13 @@ export function createBreachService(
   return service;
 }
 
-export type GuardAudit = NonNullable<Guard['audit']>;
+export type GuardAudit = NonNullable<Guard['audit']> & {
+  /**
+   * Records an entry without a promise of its own: resolves (never rejects; failures are
+   * logged once per batch) with every other record of its batch, once they are durable.
+   */
+  note(entry: AuditEntry): Promise<void>;
+};
 
 /**
  * The key that turns subject ids into pseudonyms in the audit trail: DPA_GUARD_PSEUDONYM_KEY
@@ -142,23 +148,35 @@ export function createAudit(settings: CheckedOptions): GuardAudit | undefined {
       settings.clock,
       options.maxFileBytes,
     );
-  return {
-    journal,
-    record(entry) {
-      const failed = (error: unknown) => {
-        settings.logger?.error(
-          { err: { name: (error as Error).name, code: (error as { code?: string }).code } },
-          'dpa-guard could not write an audit record',
-        );
-        return undefined;
-      };
-      try {
-        return journal.append(entry).catch(failed);
-      } catch (error) {
-        return Promise.resolve(failed(error));
-      }
-    },
+  const failed = (error: unknown) => {
+    settings.logger?.error(
+      { err: { name: (error as Error).name, code: (error as { code?: string }).code } },
+      'dpa-guard could not write an audit record',
+    );
+    return undefined;
   };
+  const record = (entry: AuditEntry) => {
+    try {
+      return journal.append(entry).catch(failed);
+    } catch (error) {
+      return Promise.resolve(failed(error));
+    }
+  };
+  // The batch being filled, and its promise with failures logged once for all its records.
+  let batch: { written: Promise<void>; settled: Promise<void> } | undefined;
+  const note = (entry: AuditEntry): Promise<void> => {
+    if (journal.enqueue === undefined) return record(entry).then(() => undefined);
+    let written: Promise<void>;
+    try {
+      written = journal.enqueue(entry);
+    } catch (error) {
+      failed(error);
+      return Promise.resolve();
+    }
+    if (batch?.written !== written) batch = { written, settled: written.catch(failed) };
+    return batch.settled;
+  };
+  return { journal, record, note };
 }
 
 /** A breach signal's record: its id, kind and deadline; the signal itself is in the outbox. */

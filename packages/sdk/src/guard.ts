@@ -312,7 +312,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
     },
     recordDecision(decision: Decision): Promise<void> {
       if (audit === undefined) return Promise.resolve();
-      const inspection = audit.record({
+      const inspection = audit.note({
         kind: 'inspection',
         tenant: decision.tenant,
         purpose: decision.purpose,
@@ -330,12 +330,12 @@ export function createGuard(options: GuardOptions = {}): Guard {
         details:
           decision.incomplete === undefined ? undefined : { incomplete: decision.incomplete },
       });
-      // Every write comes here: the common case skips Promise.all.
-      if (decision.exceptions.length === 0) return inspection.then(() => undefined);
+      // Every write comes here: the common case makes no promise of its own.
+      if (decision.exceptions.length === 0) return inspection;
       return Promise.all([
         inspection,
         ...decision.exceptions.map((e) =>
-          audit.record({
+          audit.note({
             kind: 'exception-used',
             tenant: decision.tenant,
             purpose: decision.purpose,

@@ -17,6 +17,12 @@ import { chainLine, type AuditEntry, type AuditRecord } from './record.js';
  */
 export interface AuditJournal {
   append(entry: AuditEntry): Promise<AuditRecord>;
+  /**
+   * Optional: appends like `append`, but answers with the promise of the whole batch the
+   * record joined (one object for all of them), settled once that batch is durable. For
+   * callers that write a record per request and rarely wait for it.
+   */
+  enqueue?(entry: AuditEntry): Promise<void>;
   /** Every record, in chain order. */
   records(): AsyncIterable<AuditRecord>;
   close(): Promise<void>;
@@ -28,6 +34,8 @@ const HEAD = 'audit.head';
 // fsyncs, and so the CPU a busy platform spends on its trail, several times over.
 const AUDIT_LINGER_MS = 10;
 const LOCK = 'audit.lock';
+/** How often, at most, the head file follows the journal under load. */
+const HEAD_INTERVAL_MS = 250;
 
 /** A journal file and its records as read from disk, for verify and export. */
 export interface JournalLine {
@@ -54,6 +62,7 @@ export class FileAuditJournal implements AuditJournal {
   /** The batch the appender is filling, and the newest record in it. */
   #batch: { written: Promise<void>; newest: { seq: number; hash: string } } | undefined;
   #headWriting = false;
+  #headTimer: NodeJS.Timeout | undefined;
   #headAgain = false;
 
   constructor(dir: string, options: { maxFileBytes?: number; clock?: () => Date } = {}) {
@@ -102,12 +111,25 @@ export class FileAuditJournal implements AuditJournal {
    * grouped; resolves once the record is on disk.
    */
   append(entry: AuditEntry): Promise<AuditRecord> {
-    let appender: DurableAppender;
     try {
-      appender = this.#open();
+      const { record, written } = this.#add(entry);
+      return written.then(() => record);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
+  }
+
+  enqueue(entry: AuditEntry): Promise<void> {
+    try {
+      return this.#add(entry).written;
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /** Chains the entry and queues its line; throws when the journal cannot be opened. */
+  #add(entry: AuditEntry): { record: AuditRecord; written: Promise<void> } {
+    const appender = this.#open();
     if (this.#fileBytes >= this.#maxFileBytes) {
       this.#fileNumber++;
       this.#fileBytes = 0;
@@ -122,7 +144,7 @@ export class FileAuditJournal implements AuditJournal {
     const newest = { seq: record.seq, hash: record.hash };
     if (this.#batch?.written === written) this.#batch.newest = newest;
     else this.#watch((this.#batch = { written, newest }), appender);
-    return written.then(() => record);
+    return { record, written };
   }
 
   /** Once per batch, not per record: the head moves on, or a failure reopens the journal. */
@@ -151,7 +173,7 @@ export class FileAuditJournal implements AuditJournal {
    * after a crash is harmless, and one that is there catches records cut off the end.
    */
   #writeHead(): void {
-    if (this.#headWriting) {
+    if (this.#headWriting || this.#headTimer !== undefined) {
       this.#headAgain = true;
       return;
     }
@@ -160,10 +182,14 @@ export class FileAuditJournal implements AuditJournal {
       .catch(() => undefined)
       .finally(() => {
         this.#headWriting = false;
-        if (this.#headAgain) {
-          this.#headAgain = false;
+        if (!this.#headAgain) return;
+        this.#headAgain = false;
+        // A busy journal moves its head a few times a second, not after every batch.
+        this.#headTimer = setTimeout(() => {
+          this.#headTimer = undefined;
           this.#writeHead();
-        }
+        }, HEAD_INTERVAL_MS);
+        this.#headTimer.unref();
       });
   }
 
@@ -176,7 +202,12 @@ export class FileAuditJournal implements AuditJournal {
   async close(): Promise<void> {
     if (this.#appender === undefined) return;
     await this.#appender.close();
+    clearTimeout(this.#headTimer);
+    this.#headTimer = undefined;
     while (this.#headWriting) await new Promise((r) => setTimeout(r, 1));
+    // The head names the last durable record when the journal is closed, whatever waited.
+    if (this.#durable !== undefined)
+      await writeFile(join(this.#dir, HEAD), JSON.stringify(this.#durable)).catch(() => undefined);
     this.#appender = undefined;
     releaseDirLock(this.#dir, LOCK);
   }
