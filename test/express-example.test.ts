@@ -514,7 +514,12 @@ describe('a leak in a response reaches the controller hook as a signed breach si
           data: expect.objectContaining({ tenants: ['bouwbedrijf-jansen'], categories: ['bsn'] }),
         }),
       ]);
-      const [status] = await guard.breaches!.list();
+      // The hook has answered; the outbox records the delivery right after.
+      let [status] = await guard.breaches!.list();
+      for (let i = 0; i < 100 && status?.state !== 'delivered'; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        [status] = await guard.breaches!.list();
+      }
       expect(status).toMatchObject({ state: 'delivered' });
       expect(JSON.stringify(received) + logs.lines.join('')).not.toContain('111222333');
     } finally {

@@ -20,10 +20,6 @@ export interface BodyReaderOptions {
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
-/** Where the raw JSON bytes wait between the parser's `verify` hook and our reading. */
-const JSON_TEXT = Symbol('dpa-guard.json-text');
-type WithJsonText = Request & { [JSON_TEXT]?: Uint8Array };
-
 /**
  * Reads a write's body with Express's own parsers (JSON, urlencoded, text) and turns
  * their errors into outcomes instead of Express's HTML error page. Compressed bodies are
@@ -37,10 +33,21 @@ export function createBodyReader(
   const common = { limit: options.limit, inflate: false };
   // The raw JSON bytes, kept for the guard: screening them is far cheaper than walking
   // the parsed value (see the SDK's JSON screen). Other charsets are decoded by the
-  // parser, and their bytes are not UTF-8: those values are walked.
+  // parser, and their bytes are not UTF-8: those values are walked. The parser calls
+  // `verify`, parses and calls back in one synchronous run, so the bytes wait here for
+  // that one request; a property on the request would change the shape of every request
+  // object Express touches.
+  let verified: { req: Request; bytes: Uint8Array } | undefined;
   const keepJson = (req: Request, _res: Response, bytes: Buffer, encoding: string) => {
-    if (encoding === 'utf-8' || encoding.toLowerCase().replace('-', '') === 'utf8')
-      (req as WithJsonText)[JSON_TEXT] = bytes;
+    verified =
+      encoding === 'utf-8' || encoding.toLowerCase().replace('-', '') === 'utf8'
+        ? { req, bytes }
+        : undefined;
+  };
+  const takeJson = (req: Request): Uint8Array | undefined => {
+    const bytes = verified?.req === req ? verified.bytes : undefined;
+    verified = undefined;
+    return bytes;
   };
   const parsers: RequestHandler[] = [
     express.json({ ...common, strict: false, type: JSON_TYPES, verify: keepJson }),
@@ -48,7 +55,7 @@ export function createBodyReader(
     express.text({ ...common, type: 'text/*' }),
   ];
   const parsed = (req: Request): BodyOutcome => {
-    const json = (req as WithJsonText)[JSON_TEXT];
+    const json = takeJson(req);
     return json === undefined
       ? { kind: 'parsed', value: req.body as unknown }
       : { kind: 'parsed', value: req.body as unknown, json };
@@ -66,8 +73,11 @@ export function createBodyReader(
         });
       }
       void parser(req, res, (error?: unknown) => {
-        if (error !== undefined) done(outcomeOf(error));
-        else if (req.body !== undefined) done(parsed(req));
+        if (error !== undefined) {
+          verified = undefined;
+          return done(outcomeOf(error));
+        }
+        if (req.body !== undefined) done(parsed(req));
         else tryParser(k + 1);
       });
     };
