@@ -142,6 +142,36 @@ describe('the JSON screen never changes a decision', () => {
     );
   });
 
+  it('stops where the walk would, under tight limits on depth and nodes', () => {
+    const tight = new DetectionEngine({
+      ...DEFAULT_POLICY.detection,
+      limits: { maxBodyBytes: 1024 * 1024, maxDepth: 3, maxNodes: 8 },
+    });
+    // Clean, wide and shallow values, so that the limits are what decides.
+    const clean = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.constantFrom('cursist', 'VCA-B', 'op tijd', 'Graag online.', ''),
+        fc.integer({ min: -999, max: 999 }),
+        fc.boolean(),
+        fc.array(tie('value'), { maxLength: 12 }),
+        fc.dictionary(fc.constantFrom('naam', 'remark', 'x1', 'a'), tie('value'), { maxKeys: 4 }),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          serialised,
+          clean.map((v) => ({ text: JSON.stringify(v), value: v })),
+        ),
+        ({ text: json, value: parsed }) => {
+          expect(tight.detectJson(utf8(json), parsed)).toEqual(tight.detect(parsed));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it('lets a typical clean write through without walking it, and sends every kind of doubt to the walk', () => {
     const clean = {
       enrollmentId: 'ENR-25-10001',

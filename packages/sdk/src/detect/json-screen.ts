@@ -103,10 +103,13 @@ export function screenJson(
   limits: Limits,
 ): boolean {
   const n = bytes.length;
-  // A body this size could reach the walk's node or size limit: the walk must count.
-  if (n > limits.maxBodyBytes || n >= limits.maxNodes) return false;
+  // Past the size limit only the walk can say where inspection stopped.
+  if (n > limits.maxBodyBytes) return false;
   const table = prefilter.table;
   let depth = 0;
+  // Values, as the walk counts its nodes: every string, number, literal and container,
+  // less the strings that turn out to be field names (one per ':').
+  let values = 0;
   let lastStart = 0; // the last string, in case a ':' makes it a field name
   let lastEnd = -1;
   let lastEscaped = false;
@@ -142,12 +145,15 @@ export function screenJson(
       lastStart = i + 1;
       lastEnd = j;
       lastEscaped = escaped;
+      values++;
       i = j + 1;
     } else if (byte === 0x3a /* : */) {
       if (lastEscaped || fieldNames.matters(bytes, lastStart, lastEnd)) return false;
+      values--;
       i++;
     } else if (byte === 0x7b || byte === 0x5b /* { [ */) {
       if (++depth >= limits.maxDepth) return false;
+      values++;
       i++;
     } else if (byte === 0x7d || byte === 0x5d /* } ] */) {
       depth--;
@@ -163,15 +169,17 @@ export function screenJson(
         else if (b !== 0x2e && b !== 0x2d && b !== 0x2b) break;
       }
       if (digits >= 8) return false;
+      values++;
     } else if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09 || byte === 0x2c) {
       i++;
     } else if (byte === 0x74 || byte === 0x66 || byte === 0x6e /* true false null */) {
       for (i++; i < n && bytes[i]! >= 0x61 && bytes[i]! <= 0x7a; i++);
+      values++;
     } else {
       return false; // not JSON as the parser reads it (a byte-order mark, say): walk
     }
   }
-  return depth === 0;
+  return depth === 0 && values <= limits.maxNodes;
 }
 
 const utf8 = new TextDecoder();
