@@ -204,14 +204,21 @@ export function dpaGuard(options: DpaGuardOptions = {}): DpaGuardMiddleware {
     next: NextFunction,
   ): void {
     const tenant = safeTenant(tenantOf, req);
-    const mapped = routePurposes.find((r) => r.matches(`${req.method} ${req.path}`))?.purpose;
+    // Per request: nothing is built for options that are not in use.
+    const mapped =
+      routePurposes.length === 0
+        ? undefined
+        : routePurposes.find((r) => r.matches(`${req.method} ${req.path}`))?.purpose;
     const lookup = lookupRoutePurpose(req);
     const purpose = mapped ?? (lookup.found ? lookup.purpose : undefined);
     // The route as declared ("POST /users/:id"), so logs and records never hold the ids in a path.
     const route = `${req.method} ${lookup.found ? lookup.pattern : maskDigits(req.path)}`;
     const processing: Processing & { route: string } = { tenant, purpose, route };
     runProcessing(processing, () => {
-      if (egressRoutes.some((matches) => matches(`${req.method} ${req.path}`)))
+      if (
+        egressRoutes.length > 0 &&
+        egressRoutes.some((matches) => matches(`${req.method} ${req.path}`))
+      )
         inspectResponses(guard, req, res, logger);
       if (!methods.has(req.method)) return next();
       const { policy } = guard.policy.forTenant(tenant ?? '');
