@@ -142,6 +142,28 @@ describe('the JSON screen never changes a decision', () => {
     );
   });
 
+  it('agrees on a keyword whose word runs past the window a number is judged in', () => {
+    // Found in review: the full path took "bsn" in "bsnxyz" for the word when the window
+    // 40 characters after the number ended right after it; the screen (rightly) did not.
+    const texts = [
+      '{"note":"12345672éxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx bsnxyz"}',
+      '{"note":"12345672\\u00e9xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx bsnxyz"}',
+      '{"note":"12345672 déyyyyyyyyyyyyyyyyyyyyyyyyyyy id-nummerx"}',
+    ];
+    for (const json of texts) {
+      const parsed = JSON.parse(json) as unknown;
+      expect(engine.detectJson(utf8(json), parsed)).toEqual(engine.detect(parsed));
+    }
+    // Padding to every offset around the window's edge, with and without a letter after.
+    for (let pad = 30; pad <= 45; pad++)
+      for (const tail of ['', 'x'])
+        for (const fold of ['e', 'é']) {
+          const json = JSON.stringify({ note: `12345672${fold}${'x'.repeat(pad)} bsn${tail}` });
+          const parsed = JSON.parse(json) as unknown;
+          expect(engine.detectJson(utf8(json), parsed), json).toEqual(engine.detect(parsed));
+        }
+  });
+
   it('stops where the walk would, under tight limits on depth and nodes', () => {
     const tight = new DetectionEngine({
       ...DEFAULT_POLICY.detection,

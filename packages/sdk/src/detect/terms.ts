@@ -109,7 +109,9 @@ export function compileTerms<T>(terms: readonly { term: string; payload: T }[]):
       let end = afterLiteral;
       if (first.trailingStar) {
         while (end < to && isWordCode(text.charCodeAt(end))) end++;
-      } else if (end < to && isWordCode(text.charCodeAt(end))) {
+      } else if (end < text.length && isWordCode(text.charCodeAt(end))) {
+        // A window limits where a term may start, not where its word ends: "bsn" at
+        // the edge of a window is no whole word when the text goes on "bsnxyz".
         continue;
       }
       if (entry.rest !== undefined) {
