@@ -66,7 +66,8 @@ const text = fc
       fc.oneof(fc.constantFrom(...words), digits, bsnText, fc.string({ maxLength: 4 })),
       fc.constantFrom(' ', ', ', '. ', '\n', '/', '-', '"', '\\', '\u00a0'),
     ),
-    { maxLength: 6 },
+    // Long strings too, as remarks and notes are.
+    { maxLength: 16 },
   )
   .map((parts) => parts.map(([w, s]) => w + s).join(''))
   .map((t) => (t.length % 3 === 0 ? t.toUpperCase() : t));
