@@ -314,5 +314,9 @@ describe('chainLine', () => {
       previous = { seq: record.seq, hash };
     }
     expect(previous?.seq).toBe(samples.length);
+    // A previous hash that is not what we write (read back from a tampered store) is
+    // still written as valid JSON.
+    const odd = chainLine({ kind: 'inspection' }, { seq: 7, hash: 'x"y' }, now);
+    expect(JSON.parse(odd.line)).toMatchObject({ seq: 8, prev: 'x"y' });
   });
 });

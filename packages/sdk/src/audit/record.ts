@@ -113,7 +113,7 @@ export function chainLine(
   for (const key in entry)
     if (!KNOWN_FIELDS.has(key)) return chainLineWithExtras(entry, previous, now);
   const seq = previous === undefined ? 1 : previous.seq + 1;
-  const time = entry.time ?? now.toISOString();
+  const time = entry.time ?? isoTime(now);
   const prev = previous?.hash ?? '';
   const record: Record<string, unknown> = {};
   let canonical = '{';
@@ -123,9 +123,43 @@ export function chainLine(
       field === 'seq' ? seq : field === 'time' ? time : field === 'prev' ? prev : entry[field];
     if (value === undefined) continue;
     record[field] = value;
-    canonical += `${canonical.length === 1 ? '' : ','}${QUOTED_FIELDS[i]!}:${typeof value === 'string' ? JSON.stringify(value) : canonicalJson(value)}`;
+    // A hash (hex) and a time made here need no escaping; other text repeats (tenants,
+    // routes, versions), so its JSON form is cached.
+    const json =
+      (field === 'prev' && (prev === lastSealed || HEX.test(prev))) ||
+      (field === 'time' && entry.time === undefined)
+        ? `"${value as string}"`
+        : typeof value === 'string'
+          ? quoted(value)
+          : canonicalJson(value);
+    canonical += `${canonical.length === 1 ? '' : ','}${QUOTED_FIELDS[i]!}:${json}`;
   }
   return sealed(record, `${canonical}}`);
+}
+
+// A busy platform writes many records with the same tenant, route, purpose and version,
+// and many in the same millisecond: their text is made once.
+const quotedCache = new Map<string, string>();
+function quoted(text: string): string {
+  let json = quotedCache.get(text);
+  if (json === undefined) {
+    json = JSON.stringify(text);
+    if (quotedCache.size >= 1024) quotedCache.clear();
+    quotedCache.set(text, json);
+  }
+  return json;
+}
+/**
+ * A previous hash read back from disk or a database is used as text only if it is hex;
+ * the one this module made last (the usual case: the chain goes on) is known to be.
+ */
+const HEX = /^[0-9a-f]*$/;
+let lastSealed = '';
+let lastTime = { ms: Number.NaN, iso: '' };
+function isoTime(now: Date): string {
+  const ms = now.getTime();
+  if (ms !== lastTime.ms) lastTime = { ms, iso: now.toISOString() };
+  return lastTime.iso;
 }
 
 /** An entry with fields of its own beyond the known ones: they are kept and hashed too. */
@@ -153,6 +187,7 @@ function sealed(
   canonical: string,
 ): { record: AuditRecord; line: string } {
   const hash = sha256Hex(canonical);
+  lastSealed = hash;
   record.hash = hash;
   return {
     record: record as unknown as AuditRecord,
