@@ -13,7 +13,7 @@ import { createGuard } from '@dpa-guard/sdk';
 import express, { type Request, type Response } from 'express';
 import { typicalWrite } from './bodies.js';
 
-type Variant = 'plain' | 'guarded' | 'no-audit';
+type Variant = 'plain' | 'guarded' | 'no-audit' | 'context-only';
 
 /** The app under test: one write route that stores nothing and answers 201. */
 function createBenchApp(variant: Variant) {
@@ -24,6 +24,18 @@ function createBenchApp(variant: Variant) {
   if (variant === 'plain') {
     app.use(express.json({ limit: '1mb' }));
     app.post('/enrollments', created);
+  } else if (variant === 'context-only') {
+    // The guard's share that is not inspection: tenant, purpose and route lookup, and the
+    // AsyncLocalStorage context every processing runs in; express.json reads the body.
+    const guard = createGuard({ audit: { enabled: false } });
+    const dpa = dpaGuard({
+      guard,
+      logger: false,
+      methods: [],
+      tenant: (req) => req.get('x-tenant-id'),
+    });
+    app.use(dpa, express.json({ limit: '1mb' }));
+    app.post('/enrollments', dpa.purpose('provide'), created);
   } else {
     // 'guarded' is the default guard, audit trail included; 'no-audit' shows its share.
     const guard = createGuard({ audit: { enabled: variant === 'guarded' } });
@@ -103,11 +115,21 @@ export async function benchHttp({ quick = false } = {}): Promise<string> {
   const rounds = quick ? 2 : 5;
   const seconds = quick ? 2 : 4;
   const pinned = availableParallelism() >= 2 && pin(process.pid, 0);
-  const variants = ['plain', 'guarded', 'no-audit'] as const;
-  const rps: Record<Variant, number[]> = { plain: [], guarded: [], 'no-audit': [] };
+  const variants = ['plain', 'guarded', 'no-audit', 'context-only'] as const;
+  const rps: Record<Variant, number[]> = {
+    plain: [],
+    guarded: [],
+    'no-audit': [],
+    'context-only': [],
+  };
   // Server CPU per request: with the load generator on the same machine, this says
   // more about the guard's own cost than requests per second alone.
-  const cpu: Record<Variant, number[]> = { plain: [], guarded: [], 'no-audit': [] };
+  const cpu: Record<Variant, number[]> = {
+    plain: [],
+    guarded: [],
+    'no-audit': [],
+    'context-only': [],
+  };
   for (let round = 0; round < rounds; round++) {
     for (const variant of round % 2 === 0 ? variants : [...variants].reverse()) {
       const { child, port } = await start(variant, pinned);
@@ -133,6 +155,7 @@ export async function benchHttp({ quick = false } = {}): Promise<string> {
     row('express.json only', 'plain'),
     row('dpaGuard, audit trail on', 'guarded'),
     row('dpaGuard, audit trail off', 'no-audit'),
+    row('  context only, no reading', 'context-only'),
   ].join('\n');
 }
 
@@ -142,5 +165,5 @@ if (serveAt >= 0) {
     if (m === 'cpu') process.send?.({ cpu: process.cpuUsage() });
   });
   const asked = process.argv[serveAt + 1];
-  serve(asked === 'guarded' || asked === 'no-audit' ? asked : 'plain');
+  serve(asked === 'guarded' || asked === 'no-audit' || asked === 'context-only' ? asked : 'plain');
 }
