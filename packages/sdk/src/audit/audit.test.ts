@@ -62,6 +62,14 @@ describe('the hash-chained journal', () => {
     await again.close();
     expect(record.seq).toBe(4);
     expect(verify(dir).valid).toBe(true);
+    // enqueue (a record without a promise of its own) goes on from the disk just the same.
+    const third = new FileAuditJournal(dir);
+    await Promise.all([
+      third.enqueue({ kind: 'inspection' }),
+      third.enqueue({ kind: 'inspection' }),
+    ]);
+    await third.close();
+    expect(verify(dir)).toEqual({ valid: true, records: 6 });
   });
 
   it('detects a change to any byte of any record, at that record', async () => {

@@ -8,7 +8,7 @@ import {
   takeDirLock,
   writeDurably,
 } from '../storage/durable-file.js';
-import { chainLine, type AuditEntry, type AuditRecord } from './record.js';
+import { chainLine, chainText, type AuditEntry, type AuditRecord } from './record.js';
 
 /**
  * The audit trail: append-only, hash-chained. The embedded default is
@@ -112,7 +112,9 @@ export class FileAuditJournal implements AuditJournal {
    */
   append(entry: AuditEntry): Promise<AuditRecord> {
     try {
-      const { record, written } = this.#add(entry);
+      const appender = this.#open(); // first: it finds where the chain on disk ends
+      const { record, line } = chainLine(entry, this.#last, this.#clock());
+      const written = this.#write(appender, record, line);
       return written.then(() => record);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
@@ -121,30 +123,34 @@ export class FileAuditJournal implements AuditJournal {
 
   enqueue(entry: AuditEntry): Promise<void> {
     try {
-      return this.#add(entry).written;
+      // No record object: nobody waits for one, and one per write is garbage to collect.
+      const appender = this.#open(); // first: it finds where the chain on disk ends
+      const linked = chainText(entry, this.#last, this.#clock());
+      return this.#write(appender, linked, linked.line);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
 
-  /** Chains the entry and queues its line; throws when the journal cannot be opened. */
-  #add(entry: AuditEntry): { record: AuditRecord; written: Promise<void> } {
-    const appender = this.#open();
+  /** Queues a chained line, after rotating the file when it is full. */
+  #write(
+    appender: DurableAppender,
+    linked: { seq: number; hash: string },
+    text: string,
+  ): Promise<void> {
     if (this.#fileBytes >= this.#maxFileBytes) {
       this.#fileNumber++;
       this.#fileBytes = 0;
       appender.switchTo(join(this.#dir, fileName(this.#fileNumber)));
     }
-    const chained = chainLine(entry, this.#last, this.#clock());
-    const { record } = chained;
-    const line = `${chained.line}\n`;
-    this.#last = { seq: record.seq, hash: record.hash };
+    const line = `${text}\n`;
+    const newest = { seq: linked.seq, hash: linked.hash };
+    this.#last = newest;
     this.#fileBytes += Buffer.byteLength(line);
     const written = appender.append(line);
-    const newest = { seq: record.seq, hash: record.hash };
     if (this.#batch?.written === written) this.#batch.newest = newest;
     else this.#watch((this.#batch = { written, newest }), appender);
-    return { record, written };
+    return written;
   }
 
   /** Once per batch, not per record: the head moves on, or a failure reopens the journal. */

@@ -110,19 +110,43 @@ export function chainLine(
   previous: { seq: number; hash: string } | undefined,
   now: Date,
 ): { record: AuditRecord; line: string } {
+  const record: Record<string, unknown> = {};
+  const { line, hash } = link(entry, previous, now, record);
+  record.hash = hash;
+  return { record: record as unknown as AuditRecord, line };
+}
+
+/**
+ * The same line as chainLine, with the record's seq and hash but not the record itself:
+ * for a journal that writes the line and keeps only where the chain stands.
+ */
+export function chainText(
+  entry: AuditEntry,
+  previous: { seq: number; hash: string } | undefined,
+  now: Date,
+): { seq: number; hash: string; line: string } {
+  return link(entry, previous, now, undefined);
+}
+
+/** Writes the canonical line of the record that links `entry`; fills `into` with its fields. */
+function link(
+  entry: AuditEntry,
+  previous: { seq: number; hash: string } | undefined,
+  now: Date,
+  into: Record<string, unknown> | undefined,
+): { seq: number; hash: string; line: string } {
   for (const key in entry)
-    if (!KNOWN_FIELDS.has(key)) return chainLineWithExtras(entry, previous, now);
+    if (!KNOWN_FIELDS.has(key)) return linkWithExtras(entry, previous, now, into);
   const seq = previous === undefined ? 1 : previous.seq + 1;
   const time = entry.time ?? isoTime(now);
   const prev = previous?.hash ?? '';
-  const record: Record<string, unknown> = {};
   let canonical = '{';
   for (let i = 0; i < RECORD_FIELDS.length; i++) {
     const field = RECORD_FIELDS[i]!;
     const value =
       field === 'seq' ? seq : field === 'time' ? time : field === 'prev' ? prev : entry[field];
     if (value === undefined) continue;
-    record[field] = value;
+    if (into !== undefined) into[field] = value;
     // A hash (hex) and a time made here need no escaping; other text repeats (tenants,
     // routes, versions), so its JSON form is cached.
     const json =
@@ -134,7 +158,7 @@ export function chainLine(
           : canonicalJson(value);
     canonical += `${canonical.length === 1 ? '' : ','}${QUOTED_FIELDS[i]!}:${json}`;
   }
-  return sealed(record, `${canonical}}`);
+  return sealed(seq, `${canonical}}`);
 }
 
 // A busy platform writes many records with the same tenant, route, purpose and version,
@@ -163,34 +187,33 @@ function isoTime(now: Date): string {
 }
 
 /** An entry with fields of its own beyond the known ones: they are kept and hashed too. */
-function chainLineWithExtras(
+function linkWithExtras(
   entry: AuditEntry,
   previous: { seq: number; hash: string } | undefined,
   now: Date,
-): { record: AuditRecord; line: string } {
+  into: Record<string, unknown> | undefined,
+): { seq: number; hash: string; line: string } {
+  const seq = previous === undefined ? 1 : previous.seq + 1;
   const fields: Record<string, unknown> = {
     ...entry,
-    seq: previous === undefined ? 1 : previous.seq + 1,
+    seq,
     time: entry.time ?? now.toISOString(),
     prev: previous?.hash ?? '',
   };
-  const record: Record<string, unknown> = {};
+  const record: Record<string, unknown> = into ?? {};
   for (const key of Object.keys(fields).sort()) {
     if (fields[key] !== undefined) record[key] = fields[key];
   }
-  return sealed(record, canonicalJson(record));
+  return sealed(seq, canonicalJson(record));
 }
 
-/** Adds the hash of the canonical JSON to the record and to its line. */
-function sealed(
-  record: Record<string, unknown>,
-  canonical: string,
-): { record: AuditRecord; line: string } {
+/** The line: the canonical JSON with the hash of it added as the last field. */
+function sealed(seq: number, canonical: string): { seq: number; hash: string; line: string } {
   const hash = sha256Hex(canonical);
   lastSealed = hash;
-  record.hash = hash;
   return {
-    record: record as unknown as AuditRecord,
+    seq,
+    hash,
     line: `${canonical.slice(0, -1)}${canonical.length > 2 ? ',' : ''}"hash":"${hash}"}`,
   };
 }
