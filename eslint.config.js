@@ -29,7 +29,12 @@ export default tseslint.config(
     // Plain ES modules run by Node (test child processes): Node's globals.
     files: ['**/*.mjs'],
     languageOptions: {
-      globals: { process: 'readonly', setInterval: 'readonly', console: 'readonly' },
+      globals: {
+        process: 'readonly',
+        setInterval: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+      },
     },
   },
   {
