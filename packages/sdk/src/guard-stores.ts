@@ -173,7 +173,8 @@ export function createAudit(settings: CheckedOptions): GuardAudit | undefined {
       failed(error);
       return Promise.resolve();
     }
-    if (batch?.written !== written) batch = { written, settled: written.catch(failed) };
+    if (batch?.written !== written)
+      batch = { written, settled: Promise.resolve(written).then(() => undefined, failed) };
     return batch.settled;
   };
   return { journal, record, note };

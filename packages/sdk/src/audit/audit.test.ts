@@ -1,4 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -71,6 +78,28 @@ describe('the hash-chained journal', () => {
     await third.close();
     expect(verify(dir)).toEqual({ valid: true, records: 6 });
   });
+
+  it.skipIf(!existsSync('/dev/full'))(
+    'writes nothing after a failed batch, so the chain on disk has no gap',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'dpa-audit-full-'));
+      // Every record opens a new file; the second file is a full disk.
+      symlinkSync('/dev/full', join(dir, 'audit-000002.jsonl'));
+      const journal = new FileAuditJournal(dir, { maxFileBytes: 1 });
+      const results = await Promise.allSettled(
+        ['pass', 'block', 'pass'].map((decision) =>
+          journal.append({ kind: 'inspection', decision }),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+      unlinkSync(join(dir, 'audit-000002.jsonl'));
+      // The next record goes on from what the disk holds.
+      const next = await journal.append({ kind: 'inspection', decision: 'pass' });
+      await journal.close();
+      expect(next.seq).toBe(2);
+      expect(verify(dir)).toEqual({ valid: true, records: 2 });
+    },
+  );
 
   it('detects a change to any byte of any record, at that record', async () => {
     const dir = await journalWith(entries(6));

@@ -63,6 +63,9 @@ export class FileAuditJournal implements AuditJournal {
   #batch: { written: Promise<void>; newest: { seq: number; hash: string } } | undefined;
   #headWriting = false;
   #headTimer: NodeJS.Timeout | undefined;
+  /** Closing: the head is written once more by close() itself, and no timer is set. */
+  #closing = false;
+  #locked = false;
   #headAgain = false;
 
   constructor(dir: string, options: { maxFileBytes?: number; clock?: () => Date } = {}) {
@@ -81,6 +84,7 @@ export class FileAuditJournal implements AuditJournal {
     if (this.#appender !== undefined) return this.#appender;
     mkdirSync(this.#dir, { recursive: true });
     takeDirLock(this.#dir, LOCK, 'audit journal');
+    this.#locked = true;
     this.#last = undefined;
     const files = journalFiles(this.#dir);
     const lastFile = files.at(-1);
@@ -100,8 +104,11 @@ export class FileAuditJournal implements AuditJournal {
         if (last !== undefined) this.#last = { seq: last.seq, hash: last.hash };
       }
     }
+    // A line that failed leaves a gap the next lines would link across: stop at the
+    // first failure, and the next append reopens from what the disk holds.
     this.#appender = new DurableAppender(join(this.#dir, fileName(this.#fileNumber)), {
       lingerMs: AUDIT_LINGER_MS,
+      stopOnFailure: true,
     });
     return this.#appender;
   }
@@ -179,6 +186,7 @@ export class FileAuditJournal implements AuditJournal {
    * after a crash is harmless, and one that is there catches records cut off the end.
    */
   #writeHead(): void {
+    if (this.#closing) return;
     if (this.#headWriting || this.#headTimer !== undefined) {
       this.#headAgain = true;
       return;
@@ -188,7 +196,7 @@ export class FileAuditJournal implements AuditJournal {
       .catch(() => undefined)
       .finally(() => {
         this.#headWriting = false;
-        if (!this.#headAgain) return;
+        if (!this.#headAgain || this.#closing) return;
         this.#headAgain = false;
         // A busy journal moves its head a few times a second, not after every batch.
         this.#headTimer = setTimeout(() => {
@@ -206,16 +214,24 @@ export class FileAuditJournal implements AuditJournal {
   }
 
   async close(): Promise<void> {
-    if (this.#appender === undefined) return;
-    await this.#appender.close();
-    clearTimeout(this.#headTimer);
-    this.#headTimer = undefined;
-    while (this.#headWriting) await new Promise((r) => setTimeout(r, 1));
-    // The head names the last durable record when the journal is closed, whatever waited.
-    if (this.#durable !== undefined)
-      await writeFile(join(this.#dir, HEAD), JSON.stringify(this.#durable)).catch(() => undefined);
-    this.#appender = undefined;
-    releaseDirLock(this.#dir, LOCK);
+    this.#closing = true;
+    try {
+      if (this.#appender !== undefined) await this.#appender.close();
+      while (this.#headWriting) await new Promise((r) => setTimeout(r, 1));
+      clearTimeout(this.#headTimer);
+      this.#headTimer = undefined;
+      this.#headAgain = false;
+      // The head names the last durable record when the journal is closed, whatever waited.
+      if (this.#durable !== undefined && this.#locked)
+        await writeFile(join(this.#dir, HEAD), JSON.stringify(this.#durable)).catch(
+          () => undefined,
+        );
+    } finally {
+      this.#appender = undefined;
+      if (this.#locked) releaseDirLock(this.#dir, LOCK);
+      this.#locked = false;
+      this.#closing = false;
+    }
   }
 }
 

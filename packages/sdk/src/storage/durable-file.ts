@@ -47,15 +47,21 @@ export class DurableAppender {
   #flushing: Promise<void> | undefined;
 
   readonly #lingerMs: number;
+  readonly #stopOnFailure: boolean;
+  /** Why the file can take no more lines, once it cannot. */
+  #failure: Error | undefined;
 
   /**
    * `lingerMs`: how long a write waits for more lines before it goes out. An fsync per
    * handful of lines is most of the cost of a busy journal; waiting a few milliseconds
    * makes the batches larger. Callers still hear only after the fsync. Default 0.
+   * `stopOnFailure`: after a failed write, refuse every later line instead of writing it
+   * (for a hash chain, whose later lines link to the lost ones). Default false.
    */
-  constructor(path: string, options: { lingerMs?: number } = {}) {
+  constructor(path: string, options: { lingerMs?: number; stopOnFailure?: boolean } = {}) {
     this.#fd = openDurably(path);
     this.#lingerMs = options.lingerMs ?? 0;
+    this.#stopOnFailure = options.stopOnFailure ?? false;
   }
 
   /**
@@ -63,6 +69,11 @@ export class DurableAppender {
    * (the same object for all of them), so a busy caller pays for one per batch, not per line.
    */
   append(text: string): Promise<void> {
+    if (this.#failure !== undefined) {
+      const refused = newBatch(text);
+      refused.settle(this.#failure);
+      return refused.promise;
+    }
     const last = this.#queue[this.#queue.length - 1];
     if (last !== undefined && 'texts' in last) {
       last.texts.push(text);
@@ -90,8 +101,18 @@ export class DurableAppender {
       const next = this.#queue.shift();
       if (next === undefined) break;
       if ('switchTo' in next) {
-        if (this.#fd !== undefined) await closeAsync(this.#fd);
-        this.#fd = openDurably(next.switchTo);
+        if (this.#failure !== undefined) continue; // no new files after a failure
+        try {
+          if (this.#fd !== undefined) await closeAsync(this.#fd);
+          this.#fd = undefined;
+          this.#fd = openDurably(next.switchTo);
+        } catch (error) {
+          this.#failure = error as Error; // no file to write to: nothing after this goes out
+        }
+        continue;
+      }
+      if (this.#failure !== undefined) {
+        next.settle(this.#failure);
         continue;
       }
       try {
@@ -104,6 +125,7 @@ export class DurableAppender {
         next.settle();
       } catch (error) {
         next.settle(error as Error);
+        if (this.#stopOnFailure) this.#failure = error as Error;
       }
     }
     this.#flushing = undefined;
