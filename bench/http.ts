@@ -13,7 +13,8 @@ import { createGuard } from '@dpa-guard/sdk';
 import express, { type Request, type Response } from 'express';
 import { typicalWrite } from './bodies.js';
 
-type Variant = 'plain' | 'guarded' | 'no-audit' | 'context-only';
+const VARIANTS = ['plain', 'guarded', 'no-audit', 'context-only'] as const;
+type Variant = (typeof VARIANTS)[number];
 
 /** The app under test: one write route that stores nothing and answers 201. */
 function createBenchApp(variant: Variant) {
@@ -115,23 +116,14 @@ export async function benchHttp({ quick = false } = {}): Promise<string> {
   const rounds = quick ? 2 : 5;
   const seconds = quick ? 2 : 4;
   const pinned = availableParallelism() >= 2 && pin(process.pid, 0);
-  const variants = ['plain', 'guarded', 'no-audit', 'context-only'] as const;
-  const rps: Record<Variant, number[]> = {
-    plain: [],
-    guarded: [],
-    'no-audit': [],
-    'context-only': [],
-  };
+  const perVariant = () =>
+    Object.fromEntries(VARIANTS.map((v) => [v, [] as number[]])) as Record<Variant, number[]>;
+  const rps = perVariant();
   // Server CPU per request: with the load generator on the same machine, this says
   // more about the guard's own cost than requests per second alone.
-  const cpu: Record<Variant, number[]> = {
-    plain: [],
-    guarded: [],
-    'no-audit': [],
-    'context-only': [],
-  };
+  const cpu = perVariant();
   for (let round = 0; round < rounds; round++) {
-    for (const variant of round % 2 === 0 ? variants : [...variants].reverse()) {
+    for (const variant of round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse()) {
       const { child, port } = await start(variant, pinned);
       try {
         await load(port, 1, body); // warm-up: JIT and connection pool
@@ -165,5 +157,5 @@ if (serveAt >= 0) {
     if (m === 'cpu') process.send?.({ cpu: process.cpuUsage() });
   });
   const asked = process.argv[serveAt + 1];
-  serve(asked === 'guarded' || asked === 'no-audit' || asked === 'context-only' ? asked : 'plain');
+  serve(VARIANTS.find((v) => v === asked) ?? 'plain');
 }

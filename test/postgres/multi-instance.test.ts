@@ -4,8 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runCapture } from '../../packages/sdk/src/cli/cli-harness.js';
-import { DATABASE_URL, describePostgres, testSchema } from './support.js';
+import { cliOnSchema, DATABASE_URL, describePostgres, testSchema } from './support.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 const children: ChildProcess[] = [];
@@ -55,7 +54,7 @@ describePostgres('three instances share one outbox; one is killed mid-delivery',
   beforeAll(async () => {
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${String((receiver.address() as AddressInfo).port)}/hook`;
-    await runCapture(['db', 'migrate', '--db', DATABASE_URL!, '--schema', schema.name]);
+    await cliOnSchema(schema.name, 'db', 'migrate');
   });
   afterAll(async () => {
     receiver.closeAllConnections();
@@ -83,7 +82,7 @@ describePostgres('three instances share one outbox; one is killed mid-delivery',
 describePostgres('four instances append to one tenant chain', () => {
   const schema = testSchema();
   beforeAll(async () => {
-    await runCapture(['db', 'migrate', '--db', DATABASE_URL!, '--schema', schema.name]);
+    await cliOnSchema(schema.name, 'db', 'migrate');
   });
   afterAll(() => schema.drop());
 
@@ -92,14 +91,7 @@ describePostgres('four instances append to one tenant chain', () => {
       start('pg-audit.mjs', [DATABASE_URL!, schema.name, '1000', name]),
     );
     await Promise.all(writers.map((w) => w.message));
-    const verify = await runCapture([
-      'audit',
-      'verify',
-      '--db',
-      DATABASE_URL!,
-      '--schema',
-      schema.name,
-    ]);
+    const verify = await cliOnSchema(schema.name, 'audit', 'verify');
     expect([verify.code, verify.stdout]).toEqual([
       0,
       'valid: 4000 record(s) in one unbroken chain (tenant "acme")\n',
@@ -111,14 +103,7 @@ describePostgres('four instances append to one tenant chain', () => {
       `UPDATE "${schema.name}".audit_log SET record = jsonb_set(record, '{decision}', '"block"') WHERE tenant = 'acme' AND seq = 2345`,
     );
     await client.end();
-    const tampered = await runCapture([
-      'audit',
-      'verify',
-      '--db',
-      DATABASE_URL!,
-      '--schema',
-      schema.name,
-    ]);
+    const tampered = await cliOnSchema(schema.name, 'audit', 'verify');
     expect(tampered.code).toBe(1);
     expect(tampered.stdout).toContain(
       `BROKEN at "${schema.name}".audit_log tenant "acme":2345 (record 2345): altered`,

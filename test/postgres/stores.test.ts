@@ -3,8 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createGuard, createPostgresStores, type BreachSignal } from '@dpa-guard/sdk';
 import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
-import { runCapture } from '../../packages/sdk/src/cli/cli-harness.js';
-import { DATABASE_URL, describePostgres, testSchema } from './support.js';
+import { cliOnSchema, DATABASE_URL, describePostgres, testSchema } from './support.js';
 
 describePostgres('PostgreSQL stores', () => {
   const schema = testSchema();
@@ -17,7 +16,7 @@ describePostgres('PostgreSQL stores', () => {
     const applied = await Promise.all(many.map((s) => s.migrate()));
     expect(applied.flat()).toEqual(['001_stores.sql']);
     await Promise.all(many.map((s) => s.close()));
-    const cli = await runCapture(['db', 'migrate', '--db', DATABASE_URL!, '--schema', schema.name]);
+    const cli = await cliOnSchema(schema.name, 'db', 'migrate');
     expect([cli.code, cli.stdout]).toEqual([0, 'Up to date: no migration to apply.\n']);
   });
 
@@ -134,14 +133,7 @@ describePostgres("the policy's stores section selects PostgreSQL", () => {
         categories: [],
       });
       expect((await guard.breaches!.list()).map((s) => s.id)).toEqual([signal.id]);
-      const verify = await runCapture([
-        'audit',
-        'verify',
-        '--db',
-        DATABASE_URL!,
-        '--schema',
-        schema.name,
-      ]);
+      const verify = await cliOnSchema(schema.name, 'audit', 'verify');
       expect(verify.stdout).toContain('valid: 1 record(s) in one unbroken chain (tenant "acme")');
     } finally {
       await guard.close();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe } from 'vitest';
+import { runCapture } from '../../packages/sdk/src/cli/cli-harness.js';
 
 /** The test database: DPA_GUARD_TEST_DATABASE_URL (`.ci/run` sets it). */
 export const DATABASE_URL = process.env.DPA_GUARD_TEST_DATABASE_URL;
@@ -27,4 +28,9 @@ export function testSchema(): { name: string; drop(): Promise<void> } {
       await client.end();
     },
   };
+}
+
+/** Runs a `dpa-guard` command (`db migrate`, `audit verify`, …) against a test schema. */
+export function cliOnSchema(schema: string, ...command: string[]) {
+  return runCapture([...command, '--db', DATABASE_URL!, '--schema', schema]);
 }

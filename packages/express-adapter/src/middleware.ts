@@ -8,6 +8,7 @@ import {
   type Guard,
   type Processing,
   type Purpose,
+  type TenantPolicy,
 } from '@dpa-guard/sdk';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { pino, type Logger } from 'pino';
@@ -126,9 +127,9 @@ export function dpaGuard(options: DpaGuardOptions = {}): DpaGuardMiddleware {
     res: Response,
     next: NextFunction,
     processing: Processing & { route: string },
+    policy: TenantPolicy,
     outcome: BodyOutcome,
   ) => {
-    const { policy } = guard.policy.forTenant(processing.tenant ?? '');
     switch (outcome.kind) {
       case 'malformed':
         return sendProblem(res, problem('DPA_ERR_MALFORMED_BODY', outcome.detail));
@@ -180,9 +181,9 @@ export function dpaGuard(options: DpaGuardOptions = {}): DpaGuardMiddleware {
     res: Response,
     next: NextFunction,
     processing: Processing & { route: string },
+    policy: TenantPolicy,
   ) => {
-    const limit = guard.policy.forTenant(processing.tenant ?? '').policy.detection.limits
-      .maxBodyBytes;
+    const limit = policy.detection.limits.maxBodyBytes;
     if (limit !== readerLimit) {
       // The policy was reloaded with another limit: parsers are rebuilt once, not per request.
       readerLimit = limit;
@@ -191,7 +192,7 @@ export function dpaGuard(options: DpaGuardOptions = {}): DpaGuardMiddleware {
     readBody(req, res, (outcome) => {
       // Called from the parser's stream events: a throw here would escape Express.
       try {
-        decideOn(req, res, next, processing, outcome);
+        decideOn(req, res, next, processing, policy, outcome);
       } catch (error) {
         next(error);
       }
@@ -256,7 +257,7 @@ export function dpaGuard(options: DpaGuardOptions = {}): DpaGuardMiddleware {
           ),
         );
       }
-      inspectWrite(req, res, next, processing);
+      inspectWrite(req, res, next, processing, policy);
     });
   } as DpaGuardMiddleware;
 
@@ -303,10 +304,7 @@ function maskDigits(path: string): string {
 }
 
 /** The decision for a write with nothing inspected yet: a pass, under the tenant's policy. */
-function baseDecision(
-  processing: Processing & { route: string },
-  policy: { mode: Decision['mode']; version: string },
-): Decision {
+function baseDecision(processing: Processing & { route: string }, policy: TenantPolicy): Decision {
   const decision: Decision = {
     blocked: false,
     outcome: 'pass',

@@ -312,12 +312,15 @@ export function createGuard(options: GuardOptions = {}): Guard {
     },
     recordDecision(decision: Decision): Promise<void> {
       if (audit === undefined) return Promise.resolve();
-      const inspection = audit.note({
-        kind: 'inspection',
+      const about = {
         tenant: decision.tenant,
         purpose: decision.purpose,
         route: decision.route,
         policyVersion: decision.policyVersion,
+      };
+      const inspection = audit.note({
+        kind: 'inspection',
+        ...about,
         categories:
           decision.findings.length === 0
             ? []
@@ -337,10 +340,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
         ...decision.exceptions.map((e) =>
           audit.note({
             kind: 'exception-used',
-            tenant: decision.tenant,
-            purpose: decision.purpose,
-            route: decision.route,
-            policyVersion: decision.policyVersion,
+            ...about,
             categories: [e.category],
             decision: 'allowed',
             details: { agreement: e.agreement, path: e.path, expires: e.expires },
