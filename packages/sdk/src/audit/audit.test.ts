@@ -79,6 +79,37 @@ describe('the hash-chained journal', () => {
     expect(verify(dir)).toEqual({ valid: true, records: 6 });
   });
 
+  it('chains enqueued entries later, but in call order with appended ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dpa-audit-queue-'));
+    const journal = new FileAuditJournal(dir);
+    const first = journal.enqueue({ kind: 'inspection', decision: 'pass' });
+    const second = journal.enqueue({ kind: 'inspection', decision: 'block' });
+    expect(second).toBe(first); // one promise for the batch
+    // append links what waits first, so its record is third.
+    const third = await journal.append({ kind: 'transfer', decision: 'allowed' });
+    expect(third.seq).toBe(3);
+    await first;
+    // close() writes what is still queued.
+    void journal.enqueue({ kind: 'inspection', decision: 'monitor' });
+    await journal.close();
+    const decisions = readJournalLines(dir).map(
+      (l) => (JSON.parse(l.text) as AuditRecord).decision,
+    );
+    expect(decisions).toEqual(['pass', 'block', 'allowed', 'monitor']);
+    expect(verify(dir)).toEqual({ valid: true, records: 4 });
+  });
+
+  it('writes the rest of a queued batch when one entry cannot be written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dpa-audit-queue-bad-'));
+    const journal = new FileAuditJournal(dir);
+    void journal.enqueue({ kind: 'inspection', decision: 'pass' });
+    const batch = journal.enqueue({ kind: 'inspection', details: { size: 1n } }); // no JSON
+    void journal.enqueue({ kind: 'inspection', decision: 'block' });
+    await expect(batch).rejects.toThrow(/BigInt/);
+    await journal.close();
+    expect(verify(dir)).toEqual({ valid: true, records: 2 });
+  });
+
   it.skipIf(!existsSync('/dev/full'))(
     'writes nothing after a failed batch, so the chain on disk has no gap',
     async () => {

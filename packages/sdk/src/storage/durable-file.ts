@@ -26,12 +26,17 @@ interface Batch {
 }
 type Queued = Batch | { switchTo: string };
 
-function newBatch(text: string): Batch {
+/** A promise and the one function that settles it: resolved without an error, else rejected. */
+export function settleable(): { promise: Promise<void>; settle: (error?: Error) => void } {
   let settle: (error?: Error) => void = () => undefined;
   const promise = new Promise<void>((resolve, reject) => {
     settle = (error) => (error === undefined ? resolve() : reject(error));
   });
-  return { texts: [text], promise, settle };
+  return { promise, settle };
+}
+
+function newBatch(text: string): Batch {
+  return { texts: [text], ...settleable() };
 }
 
 /**
