@@ -22,7 +22,7 @@ import { decide, type Decision } from './detect/decide.js';
 import { DetectionEngine } from './detect/engine.js';
 import type { LoadedPolicy, PolicySource } from './policy/load.js';
 import { PolicyRuntime, type ReloadResult } from './policy/runtime.js';
-import type { Purpose } from './policy/types.js';
+import type { Category, Purpose } from './policy/types.js';
 import { currentProcessing } from './purpose/context.js';
 import { TransferRegistry, type TransferDecision, type TransferRequest } from './transfer/check.js';
 import { protectOutbound, type OutboundProtection } from './transfer/outbound.js';
@@ -190,6 +190,9 @@ export interface Guard {
   close(): Promise<void>;
 }
 
+/** The categories of a clean write's record: one frozen array for all of them. */
+const NO_CATEGORIES = Object.freeze([]) as unknown as Category[];
+
 /**
  * Creates a guard. Options are validated once, here; a bad option or an invalid policy
  * throws a {@link DpaGuardError} with a code, never later on the request path.
@@ -312,24 +315,17 @@ export function createGuard(options: GuardOptions = {}): Guard {
     },
     recordDecision(decision: Decision): Promise<void> {
       if (audit === undefined) return Promise.resolve();
-      const about = {
-        tenant: decision.tenant,
-        purpose: decision.purpose,
-        route: decision.route,
-        policyVersion: decision.policyVersion,
-      };
+      const { tenant, purpose, route, policyVersion } = decision;
+      const found = decision.findings.length > 0;
       const inspection = audit.note({
         kind: 'inspection',
-        ...about,
-        categories:
-          decision.findings.length === 0
-            ? []
-            : [...new Set(decision.findings.map((f) => f.category))],
+        tenant,
+        purpose,
+        route,
+        policyVersion,
+        categories: found ? [...new Set(decision.findings.map((f) => f.category))] : NO_CATEGORIES,
         decision: decision.outcome,
-        rule:
-          decision.findings.length === 0
-            ? undefined
-            : decision.findings.map((f) => f.rule).join(' '),
+        rule: found ? decision.findings.map((f) => f.rule).join(' ') : undefined,
         details:
           decision.incomplete === undefined ? undefined : { incomplete: decision.incomplete },
       });
@@ -340,7 +336,10 @@ export function createGuard(options: GuardOptions = {}): Guard {
         ...decision.exceptions.map((e) =>
           audit.note({
             kind: 'exception-used',
-            ...about,
+            tenant,
+            purpose,
+            route,
+            policyVersion,
             categories: [e.category],
             decision: 'allowed',
             details: { agreement: e.agreement, path: e.path, expires: e.expires },

@@ -95,13 +95,17 @@ export function decide(
   context: DecisionContext,
 ): Decision {
   const blockedCategories = policy.detection.block;
-  const exceptions = compileExceptions(policy.tenant.exceptions).filter(
-    ({ exception }) =>
-      exception.expires >= context.today &&
-      (exception.since === undefined || exception.since <= context.today),
-  );
   const findings: Finding[] = [];
   const used: ExceptionUse[] = [];
+  // Almost every write finds nothing: the tenant's exceptions are looked at only when needed.
+  const exceptions =
+    detection.findings.length === 0
+      ? []
+      : compileExceptions(policy.tenant.exceptions).filter(
+          ({ exception }) =>
+            exception.expires >= context.today &&
+            (exception.since === undefined || exception.since <= context.today),
+        );
   for (const finding of detection.findings) {
     if (!blockedCategories.includes(finding.category)) continue;
     const covering = exceptions.find((e) => e.covers(finding, context.route));

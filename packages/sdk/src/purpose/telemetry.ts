@@ -45,18 +45,20 @@ export function recordDecisionTelemetry(decision: Decision): void {
   decisionCounter().add(1, counterAttributes(decision.outcome, decision.purpose));
 }
 
-/** The counter's attributes: a handful of combinations, made once each. */
-const counterAttributeSets = new Map<string, Attributes>();
+/** The counter's attributes: a handful of combinations, made once each (by outcome, purpose). */
+const counterAttributeSets = new Map<string, Map<string | undefined, Attributes>>();
 function counterAttributes(outcome: Decision['outcome'], purpose: string | undefined): Attributes {
-  const key = purpose === undefined ? outcome : `${outcome}/${purpose}`;
-  let attributes = counterAttributeSets.get(key);
+  let byPurpose = counterAttributeSets.get(outcome);
+  if (byPurpose === undefined)
+    counterAttributeSets.set(outcome, (byPurpose = new Map<string | undefined, Attributes>()));
+  let attributes = byPurpose.get(purpose);
   if (attributes === undefined) {
     attributes = Object.freeze(
       purpose === undefined
         ? { [ATTRIBUTES.decision]: outcome }
         : { [ATTRIBUTES.decision]: outcome, [ATTRIBUTES.purpose]: purpose },
     );
-    counterAttributeSets.set(key, attributes);
+    byPurpose.set(purpose, attributes);
   }
   return attributes;
 }
