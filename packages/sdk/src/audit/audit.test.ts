@@ -99,6 +99,18 @@ describe('the hash-chained journal', () => {
     expect(verify(dir)).toEqual({ valid: true, records: 4 });
   });
 
+  it('links an entry enqueued while closing at once, and leaves the lock released', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dpa-audit-queue-close-'));
+    const journal = new FileAuditJournal(dir);
+    await journal.append({ kind: 'inspection', decision: 'pass' });
+    const closed = journal.close();
+    const late = journal.enqueue({ kind: 'inspection', decision: 'block' }); // a request in flight
+    await Promise.all([closed, late]);
+    await new Promise((r) => setTimeout(r, 30)); // longer than a queue waits
+    expect(readFileSync(join(dir, 'audit.lock'), 'utf8')).toBe('');
+    expect(verify(dir)).toEqual({ valid: true, records: 2 });
+  });
+
   it('writes the rest of a queued batch when one entry cannot be written', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dpa-audit-queue-bad-'));
     const journal = new FileAuditJournal(dir);

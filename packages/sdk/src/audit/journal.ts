@@ -22,7 +22,8 @@ export interface AuditJournal {
    * Optional: appends like `append`, but answers with the promise of the whole batch the
    * record joined (one object for all of them), settled once that batch is durable. For
    * callers that write a record per request and rarely wait for it. The record takes its
-   * place in the chain in call order, but may be linked later, with the rest of its batch.
+   * place in the chain in call order, but may be linked later, with the rest of its batch:
+   * the entry must not be changed after the call.
    */
   enqueue?(entry: AuditEntry): Promise<void>;
   /** Every record, in chain order. */
@@ -147,6 +148,8 @@ export class FileAuditJournal implements AuditJournal {
     }
     queued.entries.push(entry);
     queued.times.push(this.#clock());
+    // While close() waits for the disk, a timer could fire after it released the lock.
+    if (this.#closing) this.#chainQueued();
     return queued.promise;
   }
 
@@ -253,9 +256,9 @@ export class FileAuditJournal implements AuditJournal {
   }
 
   async close(): Promise<void> {
-    this.#chainQueued();
     this.#closing = true;
     try {
+      this.#chainQueued();
       if (this.#appender !== undefined) await this.#appender.close();
       while (this.#headWriting) await new Promise((r) => setTimeout(r, 1));
       clearTimeout(this.#headTimer);

@@ -141,9 +141,11 @@ export class DurableAppender {
     while (this.#flushing !== undefined) await this.#flushing;
   }
 
-  /** Waits for what is queued, then closes the file. */
+  /** Waits for what is queued, then closes the file; later lines are refused. */
   async close(): Promise<void> {
-    await this.drain();
+    // Awaiting yields first: lines appended in the same turn as the call are still written.
+    do await this.drain();
+    while (this.#flushing !== undefined);
     if (this.#fd !== undefined) await closeAsync(this.#fd);
     this.#fd = undefined;
   }
