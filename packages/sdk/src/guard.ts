@@ -192,6 +192,11 @@ export interface Guard {
 
 /** The categories of a clean write's record: one frozen array for all of them. */
 const NO_CATEGORIES = Object.freeze([]) as unknown as Category[];
+/**
+ * recordDecision without an audit trail: one settled promise for every write, since a new
+ * one per write is an async resource that every AsyncLocalStorage in the process tracks.
+ */
+const NOTHING_TO_RECORD = Promise.resolve();
 
 /**
  * Creates a guard. Options are validated once, here; a bad option or an invalid policy
@@ -314,7 +319,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
       });
     },
     recordDecision(decision: Decision): Promise<void> {
-      if (audit === undefined) return Promise.resolve();
+      if (audit === undefined) return NOTHING_TO_RECORD;
       const { tenant, purpose, route, policyVersion } = decision;
       const found = decision.findings.length > 0;
       const inspection = audit.note({
