@@ -14,7 +14,7 @@ import { createGuard } from '@dpa-guard/sdk';
 import express, { type Request, type Response } from 'express';
 import { typicalWrite } from './bodies.js';
 
-const VARIANTS = ['plain', 'guarded', 'no-audit', 'context-only', 'floor'] as const;
+const VARIANTS = ['plain', 'guarded', 'logged', 'no-audit', 'context-only', 'floor'] as const;
 type Variant = (typeof VARIANTS)[number];
 
 /** The app under test: one write route that stores nothing and answers 201. */
@@ -47,9 +47,15 @@ function createBenchApp(variant: Variant) {
     app.use(dpa, express.json({ limit: '1mb' }));
     app.post('/enrollments', dpa.purpose('provide'), created);
   } else {
-    // 'guarded' is the default guard, audit trail included; 'no-audit' shows its share.
-    const guard = createGuard({ audit: { enabled: variant === 'guarded' } });
-    const dpa = dpaGuard({ guard, logger: false, tenant: (req) => req.get('x-tenant-id') });
+    // 'guarded' is the default guard, audit trail included, without its decision log (the
+    // plain app logs nothing either); 'logged' adds the default pino line per write (the
+    // server's stdout is /dev/null); 'no-audit' shows the audit trail's share.
+    const guard = createGuard({ audit: { enabled: variant !== 'no-audit' } });
+    const dpa = dpaGuard({
+      guard,
+      ...(variant === 'logged' ? {} : { logger: false as const }),
+      tenant: (req) => req.get('x-tenant-id'),
+    });
     app.use(dpa);
     app.post('/enrollments', dpa.purpose('provide'), created);
   }
@@ -78,7 +84,10 @@ async function start(
   variant: Variant,
   pinned: boolean,
 ): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(fileURLToPath(import.meta.url), ['--serve', variant], { stdio: 'inherit' });
+  // The server's stdout (decision log lines) goes to /dev/null; its errors are shown.
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', variant], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   if (pinned && child.pid !== undefined) pin(child.pid, 1);
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { port: number }).port));
@@ -155,6 +164,7 @@ export async function benchHttp({ quick = false } = {}): Promise<string> {
     'app                           requests/s   server CPU   ratio (median of rounds)',
     row('express.json only', 'plain'),
     row('dpaGuard, audit trail on', 'guarded'),
+    row('  and its decision log line', 'logged'),
     row('dpaGuard, audit trail off', 'no-audit'),
     row('  context only, no reading', 'context-only'),
     row('floor: bare context + route', 'floor'),
