@@ -191,7 +191,7 @@ export interface Guard {
 }
 
 /** The categories of a clean write's record: one frozen array for all of them. */
-const NO_CATEGORIES = Object.freeze([]) as unknown as Category[];
+const NONE_FOUND: readonly Category[] = Object.freeze([]);
 /**
  * recordDecision without an audit trail: one settled promise for every write, since a new
  * one per write is an async resource that every AsyncLocalStorage in the process tracks.
@@ -328,7 +328,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
         purpose,
         route,
         policyVersion,
-        categories: found ? [...new Set(decision.findings.map((f) => f.category))] : NO_CATEGORIES,
+        categories: found ? [...new Set(decision.findings.map((f) => f.category))] : NONE_FOUND,
         decision: decision.outcome,
         rule: found ? decision.findings.map((f) => f.rule).join(' ') : undefined,
         details:

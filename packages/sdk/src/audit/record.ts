@@ -22,7 +22,7 @@ export interface AuditEntry {
   tenant?: string | undefined;
   purpose?: Purpose | undefined;
   route?: string | undefined;
-  categories?: Category[] | undefined;
+  categories?: readonly Category[] | undefined;
   /** The outcome: pass, block, monitor, uninspectable, allowed, refused, done, failed … */
   decision?: string | undefined;
   rule?: string | undefined;
