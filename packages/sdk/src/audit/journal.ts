@@ -127,7 +127,7 @@ export class FileAuditJournal implements AuditJournal {
     try {
       const appender = this.#open(); // first: it finds where the chain on disk ends
       const { record, line } = chainLine(entry, this.#last, this.#clock());
-      const written = this.#write(appender, record, line);
+      const written = this.#write(appender, record, line, false);
       return written.then(() => record);
     } catch (error) {
       return Promise.reject(asError(error));
@@ -166,7 +166,7 @@ export class FileAuditJournal implements AuditJournal {
       for (let i = 0; i < queued.entries.length; i++) {
         try {
           const linked = chainText(queued.entries[i]!, this.#last, queued.times[i]!);
-          written.add(this.#write(appender, linked, linked.line));
+          written.add(this.#write(appender, linked, linked.line, true));
         } catch (error) {
           failure ??= error; // an entry that cannot be written as JSON: the rest still are
         }
@@ -180,11 +180,15 @@ export class FileAuditJournal implements AuditJournal {
     );
   }
 
-  /** Queues a chained line, after rotating the file when it is full. */
+  /**
+   * Queues a chained line, after rotating the file when it is full. `waited`: the line sat
+   * in enqueue's queue, so its batch need not wait for more.
+   */
   #write(
     appender: DurableAppender,
     linked: { seq: number; hash: string },
     text: string,
+    waited: boolean,
   ): Promise<void> {
     if (this.#fileBytes >= this.#maxFileBytes) {
       this.#fileNumber++;
@@ -195,7 +199,7 @@ export class FileAuditJournal implements AuditJournal {
     const newest = { seq: linked.seq, hash: linked.hash };
     this.#last = newest;
     this.#fileBytes += Buffer.byteLength(line);
-    const written = appender.append(line);
+    const written = waited ? appender.appendDue(line) : appender.append(line);
     if (this.#batch?.written === written) this.#batch.newest = newest;
     else this.#watch((this.#batch = { written, newest }), appender);
     return written;

@@ -21,6 +21,8 @@ const closeAsync = promisify(close);
 /** Lines queued together: one write, one fsync, one promise for all of their callers. */
 interface Batch {
   texts: string[];
+  /** Its lines have waited already (see appendDue): it goes out without lingering. */
+  due: boolean;
   promise: Promise<void>;
   settle: (error?: Error) => void;
 }
@@ -35,8 +37,8 @@ export function settleable(): { promise: Promise<void>; settle: (error?: Error) 
   return { promise, settle };
 }
 
-function newBatch(text: string): Batch {
-  return { texts: [text], ...settleable() };
+function newBatch(text: string, due: boolean): Batch {
+  return { texts: [text], due, ...settleable() };
 }
 
 /**
@@ -74,8 +76,20 @@ export class DurableAppender {
    * (the same object for all of them), so a busy caller pays for one per batch, not per line.
    */
   append(text: string): Promise<void> {
+    return this.#add(text, false);
+  }
+
+  /**
+   * As `append`, for lines that have waited for company already (a caller's own queue): a
+   * batch they start goes out without lingering again.
+   */
+  appendDue(text: string): Promise<void> {
+    return this.#add(text, true);
+  }
+
+  #add(text: string, due: boolean): Promise<void> {
     if (this.#failure !== undefined) {
-      const refused = newBatch(text);
+      const refused = newBatch(text, due);
       refused.settle(this.#failure);
       return refused.promise;
     }
@@ -84,7 +98,7 @@ export class DurableAppender {
       last.texts.push(text);
       return last.promise;
     }
-    const batch = newBatch(text);
+    const batch = newBatch(text, due);
     this.#queue.push(batch);
     this.#flushing ??= this.#flush();
     return batch.promise;
@@ -101,7 +115,7 @@ export class DurableAppender {
       // Every batch lingers, not only the first: under steady load the next batch would
       // otherwise go out as soon as the last fsync ended, a line or two at a time.
       const first = this.#queue[0];
-      if (this.#lingerMs > 0 && first !== undefined && 'texts' in first)
+      if (this.#lingerMs > 0 && first !== undefined && 'texts' in first && !first.due)
         await new Promise((r) => setTimeout(r, this.#lingerMs));
       const next = this.#queue.shift();
       if (next === undefined) break;
