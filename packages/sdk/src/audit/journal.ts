@@ -9,7 +9,13 @@ import {
   takeDirLock,
   writeDurably,
 } from '../storage/durable-file.js';
-import { chainLine, chainText, type AuditEntry, type AuditRecord } from './record.js';
+import {
+  chainLine,
+  chainText,
+  type AuditEntry,
+  type AuditRecord,
+  type ChainEnd,
+} from './record.js';
 
 /**
  * The audit trail: append-only, hash-chained. The embedded default is
@@ -60,10 +66,10 @@ export class FileAuditJournal implements AuditJournal {
   #appender: DurableAppender | undefined;
   #fileNumber = 1;
   #fileBytes = 0;
-  #last: { seq: number; hash: string } | undefined;
-  #durable: { seq: number; hash: string } | undefined;
+  #last: ChainEnd | undefined;
+  #durable: ChainEnd | undefined;
   /** The batch the appender is filling, and the newest record in it. */
-  #batch: { written: Promise<void>; newest: { seq: number; hash: string } } | undefined;
+  #batch: { written: Promise<void>; newest: ChainEnd } | undefined;
   #headWriting = false;
   #headTimer: NodeJS.Timeout | undefined;
   /** Closing: the head is written once more by close() itself, and no timer is set. */
@@ -186,7 +192,7 @@ export class FileAuditJournal implements AuditJournal {
    */
   #write(
     appender: DurableAppender,
-    linked: { seq: number; hash: string },
+    linked: ChainEnd,
     text: string,
     waited: boolean,
   ): Promise<void> {
@@ -206,10 +212,7 @@ export class FileAuditJournal implements AuditJournal {
   }
 
   /** Once per batch, not per record: the head moves on, or a failure reopens the journal. */
-  #watch(
-    batch: { written: Promise<void>; newest: { seq: number; hash: string } },
-    appender: DurableAppender,
-  ): void {
+  #watch(batch: { written: Promise<void>; newest: ChainEnd }, appender: DurableAppender): void {
     batch.written.then(
       () => {
         if (this.#durable === undefined || batch.newest.seq > this.#durable.seq)
@@ -349,9 +352,9 @@ export function readJournalLines(dir: string): JournalLine[] {
 }
 
 /** The head the journal last wrote: the seq and hash of its last record. */
-export function readHead(dir: string): { seq: number; hash: string } | undefined {
+export function readHead(dir: string): ChainEnd | undefined {
   try {
-    return JSON.parse(readText(join(dir, HEAD))) as { seq: number; hash: string };
+    return JSON.parse(readText(join(dir, HEAD))) as ChainEnd;
   } catch {
     return undefined;
   }

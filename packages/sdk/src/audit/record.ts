@@ -31,6 +31,12 @@ export interface AuditEntry {
   details?: Record<string, unknown> | undefined;
 }
 
+/** Where a chain stands: the seq and hash of its last record (what the next one links to). */
+export interface ChainEnd {
+  seq: number;
+  hash: string;
+}
+
 /** A record in the hash chain: the entry, its position, and the hashes that link it. */
 export interface AuditRecord extends AuditEntry {
   seq: number;
@@ -75,7 +81,7 @@ export function hashRecord(record: Omit<AuditRecord, 'hash'> & { hash?: string }
 /** Links an entry into the chain after `previous`. */
 export function chainRecord(
   entry: AuditEntry,
-  previous: { seq: number; hash: string } | undefined,
+  previous: ChainEnd | undefined,
   now: Date,
 ): AuditRecord {
   return chainLine(entry, previous, now).record;
@@ -107,7 +113,7 @@ const QUOTED_FIELDS = RECORD_FIELDS.map((field) => JSON.stringify(field));
  */
 export function chainLine(
   entry: AuditEntry,
-  previous: { seq: number; hash: string } | undefined,
+  previous: ChainEnd | undefined,
   now: Date,
 ): { record: AuditRecord; line: string } {
   const record: Record<string, unknown> = {};
@@ -122,19 +128,19 @@ export function chainLine(
  */
 export function chainText(
   entry: AuditEntry,
-  previous: { seq: number; hash: string } | undefined,
+  previous: ChainEnd | undefined,
   now: Date,
-): { seq: number; hash: string; line: string } {
+): ChainEnd & { line: string } {
   return link(entry, previous, now, undefined);
 }
 
 /** Writes the canonical line of the record that links `entry`; fills `into` with its fields. */
 function link(
   entry: AuditEntry,
-  previous: { seq: number; hash: string } | undefined,
+  previous: ChainEnd | undefined,
   now: Date,
   into: Record<string, unknown> | undefined,
-): { seq: number; hash: string; line: string } {
+): ChainEnd & { line: string } {
   for (const key in entry)
     if (!KNOWN_FIELDS.has(key)) return linkWithExtras(entry, previous, now, into);
   const seq = previous === undefined ? 1 : previous.seq + 1;
@@ -189,15 +195,15 @@ function isoTime(now: Date): string {
 /** An entry with fields of its own beyond the known ones: they are kept and hashed too. */
 function linkWithExtras(
   entry: AuditEntry,
-  previous: { seq: number; hash: string } | undefined,
+  previous: ChainEnd | undefined,
   now: Date,
   into: Record<string, unknown> | undefined,
-): { seq: number; hash: string; line: string } {
+): ChainEnd & { line: string } {
   const seq = previous === undefined ? 1 : previous.seq + 1;
   const fields: Record<string, unknown> = {
     ...entry,
     seq,
-    time: entry.time ?? now.toISOString(),
+    time: entry.time ?? isoTime(now),
     prev: previous?.hash ?? '',
   };
   const record: Record<string, unknown> = into ?? {};
@@ -208,7 +214,7 @@ function linkWithExtras(
 }
 
 /** The line: the canonical JSON with the hash of it added as the last field. */
-function sealed(seq: number, canonical: string): { seq: number; hash: string; line: string } {
+function sealed(seq: number, canonical: string): ChainEnd & { line: string } {
   const hash = sha256Hex(canonical);
   lastSealed = hash;
   return {

@@ -1,4 +1,4 @@
-import { hashRecord, type AuditRecord } from './record.js';
+import { hashRecord, type AuditRecord, type ChainEnd } from './record.js';
 import type { JournalLine } from './journal.js';
 
 export type ChainProblem = 'unreadable' | 'altered' | 'removed' | 'reordered' | 'truncated';
@@ -23,10 +23,7 @@ export interface ChainVerdict {
  * reordered (a later seq comes before an earlier one) or cut off the end (the head says
  * there were more).
  */
-export function verifyChain(
-  lines: readonly JournalLine[],
-  head?: { seq: number; hash: string },
-): ChainVerdict {
+export function verifyChain(lines: readonly JournalLine[], head?: ChainEnd): ChainVerdict {
   const records: (AuditRecord | undefined)[] = lines.map((l) => {
     try {
       return JSON.parse(l.text) as AuditRecord;

@@ -1,5 +1,5 @@
 import type { AuditJournal, JournalLine } from '../audit/journal.js';
-import { chainRecord, type AuditEntry, type AuditRecord } from '../audit/record.js';
+import { chainRecord, type AuditEntry, type AuditRecord, type ChainEnd } from '../audit/record.js';
 import type { PgConnection } from './connection.js';
 
 type Waiting = { entry: AuditEntry; resolve: (r: AuditRecord) => void; reject: (e: Error) => void };
@@ -102,9 +102,7 @@ export class PostgresAuditJournal implements AuditJournal {
    * Each tenant's chain as lines for `verifyChain`, in seq order, with its head. The
    * position of a record is its row in that chain.
    */
-  async chains(
-    tenant?: string,
-  ): Promise<Map<string, { lines: JournalLine[]; head?: { seq: number; hash: string } }>> {
+  async chains(tenant?: string): Promise<Map<string, { lines: JournalLine[]; head?: ChainEnd }>> {
     const pool = await this.#db.ready();
     const s = this.#db.schema;
     const filter = tenant === undefined ? '' : 'WHERE tenant = $1';
@@ -117,7 +115,7 @@ export class PostgresAuditJournal implements AuditJournal {
       `SELECT tenant, seq, hash FROM ${s}.audit_head ${filter}`,
       params,
     );
-    const out = new Map<string, { lines: JournalLine[]; head?: { seq: number; hash: string } }>();
+    const out = new Map<string, { lines: JournalLine[]; head?: ChainEnd }>();
     for (const h of heads.rows)
       out.set(h.tenant, { lines: [], head: { seq: Number(h.seq), hash: h.hash } });
     for (const row of rows) {
