@@ -66,6 +66,37 @@ export function typicalWrite(): string {
   return JSON.stringify(body);
 }
 
+// The same kind of write as typed on a phone or in a word processor: curly quotes, dashes
+// and an ellipsis, and names from beyond Latin-1, as a Dutch platform's users write them.
+const TYPED_REMARKS = [
+  'Cursist was op tijd – en heeft actief meegedaan aan de praktijkoefeningen.',
+  'Graag het certificaat naar de werkgever sturen, “niet naar huis”.',
+  'De toolbox over valbeveiliging was duidelijk… de video over steigers liep vast.',
+  'Deelnemer vraagt of ’t examen ook in het Engels kan worden afgelegd.',
+  'Werkgever betaalt de herkansing (€ 95); factuur graag naar de afdeling inkoop.',
+  'Hesje en helm meenemen — veiligheidsschoenen zijn verplicht bij de praktijkles.',
+];
+const TYPED_NAMES = ['Şükrü Yılmaz', 'Łukasz Wójcik', 'Zoë de Vries', 'Mohamed Amrani'];
+
+/** A write of about 2 KB like typicalWrite, with the characters people type beyond ASCII. */
+export function typedWrite(): string {
+  const r = random(13);
+  const body = {
+    ...enrollment(r, 2),
+    participant: { name: pick(r, TYPED_NAMES), email: 'cursist2@example.nl' },
+    remark: `${pick(r, TYPED_REMARKS)} ${pick(r, TYPED_REMARKS)}`,
+    notes: [] as { by: string; at: string; text: string }[],
+  };
+  while (JSON.stringify(body).length < 2000) {
+    body.notes.push({
+      by: pick(r, TYPED_NAMES),
+      at: '2025-03-18T09:30:00Z',
+      text: pick(r, TYPED_REMARKS),
+    });
+  }
+  return JSON.stringify(body);
+}
+
 /** A text-heavy body of about 1 MB: a bulk import of enrollments with long remarks. */
 export function bulkImport(): string {
   const r = random(11);

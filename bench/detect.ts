@@ -2,7 +2,7 @@
 import { createGuard } from '@dpa-guard/sdk';
 import type { OpenRedaction as OpenRedactionClass } from 'openredaction';
 import { Bench } from 'tinybench';
-import { bulkImport, typicalWrite } from './bodies.js';
+import { bulkImport, typedWrite, typicalWrite } from './bodies.js';
 
 interface Row {
   label: string;
@@ -81,6 +81,7 @@ export async function benchDetection({ quick = false } = {}): Promise<string> {
   const small = typicalWrite();
   const large = bulkImport();
   rows.push(await measure('2 KB write', small, quick ? 300 : 2000));
+  rows.push(await measure('2 KB, typed', typedWrite(), quick ? 300 : 2000));
   rows.push(await measure('1 MB import', large, quick ? 500 : 4000));
   const peers: { label: string; mbps: number }[] = [];
   for (const [label, json] of [
