@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../policy/defaults.js';
 import { readDataFile } from './data.js';
 import { DetectionEngine } from './engine.js';
+import { screenJson } from './json-screen.js';
+import { Prefilter } from './prefilter.js';
 import { lexicons, SPECIAL_CATEGORIES } from './lexicon.js';
+import { disguised, UNICODE_SEPARATORS, UNICODE_WORDS } from './unicode.fixture.js';
 
 const engine = new DetectionEngine(DEFAULT_POLICY.detection);
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -14,7 +17,9 @@ const categoryKeys = SPECIAL_CATEGORIES.flatMap((name) => {
   const file = readDataFile<{ keys: string[]; contextKeys: string[] }>(`lexicon/${name}.json`);
   return [...file.keys, ...file.contextKeys].map(unstar);
 });
-const bsnData = readDataFile<{ keys: string[]; suppressingKeys: string[] }>('bsn.json');
+const bsnData = readDataFile<{ keys: string[]; suppressingKeys: string[]; keywords: string[] }>(
+  'bsn.json',
+);
 const fields = readDataFile<{ genderKeys: string[]; courseContent: string[] }>('fields.json');
 const keyWords = [
   ...categoryKeys,
@@ -63,8 +68,18 @@ const bsnText = fc
 const text = fc
   .array(
     fc.tuple(
-      fc.oneof(fc.constantFrom(...words), digits, bsnText, fc.string({ maxLength: 4 })),
-      fc.constantFrom(' ', ', ', '. ', '\n', '/', '-', '"', '\\', '\u00a0'),
+      fc.oneof(
+        fc.constantFrom(...words),
+        fc.constantFrom(...words).chain(disguised),
+        fc.constantFrom(...UNICODE_WORDS),
+        digits,
+        bsnText,
+        bsnText.chain(disguised),
+        fc.string({ maxLength: 4 }),
+        fc.string({ unit: 'grapheme', maxLength: 3 }),
+        fc.string({ unit: 'binary', maxLength: 3 }),
+      ),
+      fc.constantFrom(' ', ', ', '. ', '\n', '/', '-', '"', '\\', ...UNICODE_SEPARATORS),
     ),
     // Long strings too, as remarks and notes are.
     { maxLength: 16 },
@@ -138,6 +153,41 @@ describe('the JSON screen never changes a decision', () => {
     fc.assert(
       fc.property(serialised, ({ text: json, value: parsed }) => {
         expect(engine.detectJson(utf8(json), parsed)).toEqual(engine.detect(parsed));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('reads characters beyond ASCII as the walk does, in short texts where one word decides', () => {
+    const part = fc.oneof(
+      fc.constantFrom(...words).chain(disguised),
+      fc.constantFrom(...UNICODE_WORDS, 'cursist', 'x'),
+      bsnText.chain(disguised),
+    );
+    const note = fc
+      .array(fc.tuple(part, fc.constantFrom(' ', '', ...UNICODE_SEPARATORS)), {
+        minLength: 1,
+        maxLength: 3,
+      })
+      .map((parts) => parts.map(([w, s]) => w + s).join(''));
+    // The screen reads the bytes as the prefilter reads the parsed string: exactly.
+    const prefilter = new Prefilter([...lexicons().termList, ...bsnData.keywords]);
+    const noFieldMatters = { matters: () => false };
+    const limits = DEFAULT_POLICY.detection.limits;
+    fc.assert(
+      fc.property(note, fc.boolean(), (text, escape) => {
+        let json = JSON.stringify({ note: text });
+        // Now and then every character beyond ASCII as an escape (pairs for astral ones).
+        if (escape)
+          json = json.replace(
+            /[\u0080-\uffff]/g,
+            (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+          );
+        const parsed = JSON.parse(json) as unknown;
+        expect(screenJson(utf8(json), prefilter, noFieldMatters, limits), json).toBe(
+          !prefilter.mayHold(text),
+        );
+        expect(engine.detectJson(utf8(json), parsed), json).toEqual(engine.detect(parsed));
       }),
       { numRuns: 3000 },
     );
@@ -221,6 +271,16 @@ describe('the JSON screen never changes a decision', () => {
     expect(screen(JSON.stringify(clean))).toBe(true);
     expect(screen(JSON.stringify(clean, null, 2))).toBe(true);
     expect(screen(JSON.stringify(clean).replace('é', '\\u00e9'))).toBe(true);
+    // As typed on a phone: curly quotes, dashes, names beyond Latin-1, an emoji; escaped too.
+    const typed = {
+      ...clean,
+      participant: { name: 'Şükrü Yılmaz', email: 'cursist1@example.nl' },
+      remark: '’t Examen – “prima” gedaan… Łukasz betaalt € 95 🙂',
+    };
+    expect(screen(JSON.stringify(typed))).toBe(true);
+    expect(
+      screen(JSON.stringify(typed).replace('’', '\\u2019').replace('🙂', '\\ud83d\\ude42')),
+    ).toBe(true);
     const doubts: Record<string, string> = {
       'a BSN': JSON.stringify({ ...clean, remark: 'BSN 111222333' }),
       'a health term': JSON.stringify({ ...clean, remark: 'Ik heb diabetes' }),
@@ -233,7 +293,10 @@ describe('the JSON screen never changes a decision', () => {
       'a gender field': JSON.stringify({ ...clean, geslacht: 'v' }),
       'an eight-digit number': JSON.stringify({ ...clean, id: 12345678 }),
       'an exponent': '{"id": 1.00006e8}',
-      'text outside Latin-1': JSON.stringify({ ...clean, remark: 'ｂｓｎ' }),
+      'a term in full-width letters': JSON.stringify({ ...clean, remark: 'ｂｓｎ' }),
+      'a term in mathematical letters': JSON.stringify({ ...clean, remark: '𝐝𝐢𝐚𝐛𝐞𝐭𝐞𝐬' }),
+      'a term as escaped surrogate pairs': '{"remark":"\\ud835\\udc1d\\ud835\\udc22abetes"}',
+      'a lone surrogate': '{"remark":"\\ud835 ok"}',
       'a zero-width space': JSON.stringify({ ...clean, remark: 'b\u200bsn' }),
       'nesting at the depth limit': `${'['.repeat(64)}1${']'.repeat(64)}`,
       'a byte-order mark': `\ufeff${JSON.stringify(clean)}`,
@@ -248,6 +311,19 @@ describe('the JSON screen never changes a decision', () => {
       walked = 0;
       engineSpy.detectJson(utf8(json), parsed);
       expect(walked, doubt).toBe(1);
+    }
+    // Bytes that are not UTF-8: the parser reads them as U+FFFD, the screen leaves them.
+    for (const bad of [
+      [0xff],
+      [0xc0, 0xaf],
+      [0xed, 0xa0, 0x80],
+      [0xe2, 0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+    ]) {
+      const bytes = new Uint8Array([...utf8('{"remark":"a'), ...bad, ...utf8('b"}')]);
+      walked = 0;
+      engineSpy.detectJson(bytes, JSON.parse(new TextDecoder().decode(bytes)));
+      expect(walked, String(bad)).toBe(1);
     }
   });
 });

@@ -1,12 +1,11 @@
 import type { Limits } from '../policy/types.js';
-import { foldCodePoint } from './normalise.js';
 import {
   ACCEPT,
   BACKSLASH,
+  foldedClasses,
   NON_ASCII,
   OTHER,
   QUOTE,
-  SEPARATOR,
   TEXT_CLASS,
   type Prefilter,
 } from './prefilter.js';
@@ -19,9 +18,10 @@ import {
  * not, the walk over the parsed value is skipped. Strings go through the prefilter's
  * automaton; between strings the pass follows the JSON structure just enough to know field
  * names (whose own facts can make a finding: `"vakbond": true`), nesting depth (the walk's
- * limit) and numbers (an eight-digit integer can be a BSN). Anything it is unsure of — an
- * escape it cannot read, a character outside Latin-1, a limit within reach — sends the
- * body to the full walk: the screen may say "maybe" wrongly, never "nothing" wrongly.
+ * limit) and numbers (an eight-digit integer can be a BSN). Escapes and characters beyond
+ * ASCII are read as normalisation folds them. Anything it is unsure of — bytes that are
+ * not UTF-8, a lone surrogate, a limit within reach — sends the body to the full walk:
+ * the screen may say "maybe" wrongly, never "nothing" wrongly.
  */
 
 /** Class of each byte: as in plain text, with `"`, `\` and bytes ≥ 0x80 as events. */
@@ -31,53 +31,67 @@ BYTE_CLASS[0x22] = QUOTE;
 BYTE_CLASS[0x5c] = BACKSLASH;
 BYTE_CLASS.fill(NON_ASCII, 0x80);
 
-// A character behind an escape or a UTF-8 sequence that normalisation removes (a soft
-// hyphen), or that the screen cannot read as one class (it folds to several characters
-// or to none of the automaton's).
-const IGNORED = 0xfe;
-const UNREADABLE = 0xff;
-
-/** U+0080–U+00FF as normalisation folds them: "é" reads as "e", U+00A0 as a space. */
-const LATIN1_CLASS = new Uint8Array(128).map((_, i) => {
-  const folded = foldCodePoint(String.fromCharCode(0x80 + i));
-  if (folded === '') return IGNORED;
-  const code = folded.charCodeAt(0);
-  return folded.length === 1 && code < 0x80 ? TEXT_CLASS[code]! : UNREADABLE;
-});
-
-function classOfCode(code: number): number {
-  if (code < 0x80) return TEXT_CLASS[code]!;
-  return code < 0x100 ? LATIN1_CLASS[code - 0x80]! : UNREADABLE;
-}
+/** Not a character the screen can read: the body goes to the walk. */
+const UNREADABLE = -1;
 
 /**
- * The character at an event (an escape or a non-ASCII byte) as `class + width × 256`, or
- * UNREADABLE. Escapes read as what they stand for: `\/` is a separator, `\n` ends a word.
+ * The character at an event (an escape or a non-ASCII byte) as `codePoint × 16 + width`
+ * (its width in bytes), or UNREADABLE. Escapes read as what they stand for (`\/` is a
+ * separator, `\n` ends a word), a surrogate pair of escapes as its one code point, and
+ * UTF-8 as the decoder reads it; anything the decoder would replace, or a lone surrogate,
+ * is left to the walk.
  */
 function readEvent(bytes: Uint8Array, at: number): number {
   const lead = bytes[at]!;
   if (lead === 0x5c) {
     const escaped = bytes[at + 1];
     if (escaped === 0x75 /* u */) {
-      let code = 0;
-      for (let k = at + 2; k < at + 6; k++) {
-        const digit = hexValue(bytes[k]);
-        if (digit < 0) return UNREADABLE;
-        code = code * 16 + digit;
-      }
-      const cls = classOfCode(code);
-      return cls === UNREADABLE ? UNREADABLE : cls + 6 * 256;
+      const unit = readHex4(bytes, at + 2);
+      if (unit < 0xd800 || unit > 0xdfff) return unit < 0 ? UNREADABLE : unit * 16 + 6;
+      const low = bytes[at + 6] === 0x5c && bytes[at + 7] === 0x75 ? readHex4(bytes, at + 8) : -1;
+      if (unit > 0xdbff || low < 0xdc00 || low > 0xdfff) return UNREADABLE;
+      return (0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00)) * 16 + 12;
     }
-    if (escaped === 0x2f /* / */) return SEPARATOR + 2 * 256;
-    return escaped === undefined ? UNREADABLE : OTHER + 2 * 256;
+    const code = escaped === undefined ? -1 : SIMPLE_ESCAPES[escaped]!;
+    return code < 0 ? UNREADABLE : code * 16 + 2;
   }
-  // Two-byte UTF-8 for U+0080–U+00FF; longer sequences are for the full path.
-  const next = bytes[at + 1] ?? 0;
-  if ((lead === 0xc2 || lead === 0xc3) && (next & 0xc0) === 0x80) {
-    const cls = classOfCode(((lead & 0x1f) << 6) | (next & 0x3f));
-    return cls === UNREADABLE ? UNREADABLE : cls + 2 * 256;
+  // UTF-8: two to four bytes, the shortest form, no surrogates, as TextDecoder accepts.
+  const width = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+  if (lead < 0xc2 || lead > 0xf4 || at + width > bytes.length) return UNREADABLE;
+  let point = lead & (0x7f >> width);
+  for (let k = 1; k < width; k++) {
+    const next = bytes[at + k]!;
+    if ((next & 0xc0) !== 0x80) return UNREADABLE;
+    point = (point << 6) | (next & 0x3f);
   }
-  return UNREADABLE;
+  const shortest = width === 2 || point >= (width === 3 ? 0x800 : 0x10000);
+  if (!shortest || point > 0x10ffff || (point >= 0xd800 && point <= 0xdfff)) return UNREADABLE;
+  return point * 16 + width;
+}
+
+/** What a two-character escape (`\n`, `\"`, `\/` …) stands for; -1 for no escape. */
+const SIMPLE_ESCAPES = new Int32Array(256).fill(-1);
+for (const [letter, code] of [
+  ['"', 0x22],
+  ['\\', 0x5c],
+  ['/', 0x2f],
+  ['b', 0x08],
+  ['f', 0x0c],
+  ['n', 0x0a],
+  ['r', 0x0d],
+  ['t', 0x09],
+] as const)
+  SIMPLE_ESCAPES[letter.charCodeAt(0)] = code;
+
+/** Four hex digits at `at` as a number, or -1. */
+function readHex4(bytes: Uint8Array, at: number): number {
+  let code = 0;
+  for (let k = at; k < at + 4; k++) {
+    const digit = hexValue(bytes[k]);
+    if (digit < 0) return -1;
+    code = code * 16 + digit;
+  }
+  return code;
 }
 
 function hexValue(byte: number | undefined): number {
@@ -134,11 +148,18 @@ export function screenJson(
         if (cls === BACKSLASH) escaped = true;
         const read = readEvent(bytes, j);
         if (read === UNREADABLE) return false;
-        j += read >> 8;
-        const readClass = read & 0xff;
-        if (readClass === IGNORED) continue;
-        state = table[state + readClass]!;
-        if (state < 0) return false;
+        j += read & 15;
+        const point = read >> 4;
+        if (point < 0x80) {
+          state = table[state + TEXT_CLASS[point]!]!;
+          if (state < 0) return false;
+          continue;
+        }
+        const classes = foldedClasses(point);
+        for (let k = 0; k < classes.length; k++) {
+          state = table[state + classes[k]!]!;
+          if (state < 0) return false;
+        }
       }
       // The closing quote ends the string's last word.
       if (table[state + OTHER] === ACCEPT) return false;

@@ -2,10 +2,10 @@
  * The fast path of detection. Almost every string a platform writes holds nothing the
  * agreement forbids, so before any normalisation, regular expression or scoring, one tight
  * loop over the raw characters answers a single question: could this text hold a
- * finding? It can when it has a non-ASCII character (it must be normalised first, so the
- * full path decides), a run of nine digits (a BSN or onderwijsnummer needs them), or a
- * word that starts, ends or is a lexicon term. The answer may be a false "yes", never a
- * false "no": the full path makes the decision.
+ * finding? It can when it has a run of nine digits (a BSN or onderwijsnummer needs them),
+ * or a word that starts, ends or is a lexicon term, read as normalisation will make it:
+ * a character beyond ASCII is read as what it folds to ("ｂｓｎ" as "bsn"). The answer may
+ * be a false "yes", never a false "no": the full path makes the decision.
  *
  * All of that is one deterministic automaton over character classes, built once: a state
  * is where the current word stands in the trie of term starts, how much of a `*stem` it
@@ -14,6 +14,8 @@
  * The same table drives the screen of plain text (here) and of raw JSON bytes
  * (json-screen.ts); the drivers differ only in how they read characters.
  */
+
+import { foldCodePoint } from './normalise.js';
 
 /** Character classes the automaton reads. */
 export const OTHER = 0; // any other character: ends a word and a number
@@ -166,13 +168,46 @@ export class Prefilter {
     let state = 0;
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
-      if (code >= 128) return true;
-      state = table[state + TEXT_CLASS[code]!]!;
-      if (state < 0) return true;
+      if (code < 128) {
+        state = table[state + TEXT_CLASS[code]!]!;
+        if (state < 0) return true;
+        continue;
+      }
+      const point = text.codePointAt(i)!;
+      if (point > 0xffff) i++;
+      const classes = foldedClasses(point);
+      for (let k = 0; k < classes.length; k++) {
+        state = table[state + classes[k]!]!;
+        if (state < 0) return true;
+      }
     }
     // The end of the text ends its last word.
     return table[state + OTHER] === ACCEPT;
   }
+}
+
+const foldedCache = new Map<number, Uint8Array>();
+const FOLDED_CACHE_LIMIT = 4096;
+
+/**
+ * The classes a character beyond ASCII reads as: the class of each character
+ * normalisation folds it to (none for a format character it removes, two for "ﬁ"). A
+ * folded character that is still beyond ASCII ("ß", "’", "ł") reads as OTHER, as it is
+ * to the full path: its words and numbers are ASCII only, so such a character ends them.
+ * Normalisation folds one code point at a time, so this is exactly what it does.
+ */
+export function foldedClasses(codePoint: number): Uint8Array {
+  let classes = foldedCache.get(codePoint);
+  if (classes === undefined) {
+    const folded = foldCodePoint(String.fromCodePoint(codePoint));
+    classes = new Uint8Array(folded.length);
+    for (let k = 0; k < folded.length; k++) {
+      const code = folded.charCodeAt(k);
+      classes[k] = code < 128 ? TEXT_CLASS[code]! : OTHER;
+    }
+    if (foldedCache.size < FOLDED_CACHE_LIMIT) foldedCache.set(codePoint, classes);
+  }
+  return classes;
 }
 
 /**
