@@ -163,6 +163,19 @@ describe('the prefilter never hides a finding', () => {
   });
 });
 
+describe('a text with thousands of distinct characters', () => {
+  it('goes to the full path once the fold cache is full, and typed punctuation stays fast', () => {
+    const prefilter = new Prefilter(lexicons().termList);
+    let wide = '';
+    for (let cp = 0x4e00; cp < 0x4e00 + 6000; cp++) wide += String.fromCharCode(cp);
+    // They fill the cache (4,096 characters); past it, the full path (which folds anyway)
+    // decides. The characters people type were cached from the start.
+    expect(prefilter.mayHold(wide)).toBe(true);
+    expect(prefilter.mayHold(String.fromCharCode(0x4e00 + 5999))).toBe(true);
+    expect(prefilter.mayHold('’t Examen – “prima” gedaan… Łukasz')).toBe(false);
+  });
+});
+
 describe('ReDoS: adversarial megabyte strings finish quickly', () => {
   const MB = 1024 * 1024;
   const adversarial = [
@@ -177,6 +190,8 @@ describe('ReDoS: adversarial megabyte strings finish quickly', () => {
     `${'x'.repeat(MB - 10)}111222333`,
     '\u200b'.repeat(MB),
     'é'.repeat(MB),
+    // Every CJK ideograph in turn, a term at the end: more than the fold cache holds.
+    `${Array.from({ length: MB / 2 }, (_, i) => String.fromCharCode(0x4e00 + (i % 20992))).join('')} diabetes`,
   ];
   it.each(adversarial.map((s, i) => [i, s] as const))(
     'case %i',

@@ -156,6 +156,7 @@ export function screenJson(
           continue;
         }
         const classes = foldedClasses(point);
+        if (classes === undefined) return false;
         for (let k = 0; k < classes.length; k++) {
           state = table[state + classes[k]!]!;
           if (state < 0) return false;

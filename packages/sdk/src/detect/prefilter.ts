@@ -176,6 +176,7 @@ export class Prefilter {
       const point = text.codePointAt(i)!;
       if (point > 0xffff) i++;
       const classes = foldedClasses(point);
+      if (classes === undefined) return true;
       for (let k = 0; k < classes.length; k++) {
         state = table[state + classes[k]!]!;
         if (state < 0) return true;
@@ -188,6 +189,13 @@ export class Prefilter {
 
 const foldedCache = new Map<number, Uint8Array>();
 const FOLDED_CACHE_LIMIT = 4096;
+// Kept from the start, so that a body with thousands of distinct characters cannot push
+// out the ones people type: accented and Central European letters, typographic
+// punctuation (quotes, dashes, the ellipsis, odd spaces and invisible characters).
+const TYPED_RANGES: readonly [number, number][] = [
+  [0x80, 0x24f],
+  [0x2000, 0x206f],
+];
 
 /**
  * The classes a character beyond ASCII reads as: the class of each character
@@ -195,18 +203,26 @@ const FOLDED_CACHE_LIMIT = 4096;
  * folded character that is still beyond ASCII ("ß", "’", "ł") reads as OTHER, as it is
  * to the full path: its words and numbers are ASCII only, so such a character ends them.
  * Normalisation folds one code point at a time, so this is exactly what it does.
+ *
+ * Undefined once the cache is full and the character is not in it: the text then goes to
+ * the full path, which folds every character anyway, so no text is folded twice over.
  */
-export function foldedClasses(codePoint: number): Uint8Array {
-  let classes = foldedCache.get(codePoint);
-  if (classes === undefined) {
-    const folded = foldCodePoint(String.fromCodePoint(codePoint));
-    classes = new Uint8Array(folded.length);
-    for (let k = 0; k < folded.length; k++) {
-      const code = folded.charCodeAt(k);
-      classes[k] = code < 128 ? TEXT_CLASS[code]! : OTHER;
-    }
-    if (foldedCache.size < FOLDED_CACHE_LIMIT) foldedCache.set(codePoint, classes);
+export function foldedClasses(codePoint: number): Uint8Array | undefined {
+  if (foldedCache.size === 0)
+    for (const [from, to] of TYPED_RANGES) for (let cp = from; cp <= to; cp++) cacheFolded(cp);
+  const classes = foldedCache.get(codePoint);
+  if (classes !== undefined || foldedCache.size >= FOLDED_CACHE_LIMIT) return classes;
+  return cacheFolded(codePoint);
+}
+
+function cacheFolded(codePoint: number): Uint8Array {
+  const folded = foldCodePoint(String.fromCodePoint(codePoint));
+  const classes = new Uint8Array(folded.length);
+  for (let k = 0; k < folded.length; k++) {
+    const code = folded.charCodeAt(k);
+    classes[k] = code < 128 ? TEXT_CLASS[code]! : OTHER;
   }
+  foldedCache.set(codePoint, classes);
   return classes;
 }
 
