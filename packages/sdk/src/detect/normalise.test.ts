@@ -23,6 +23,11 @@ describe('normalise', () => {
 
   it('removes diacritics and turns no-break spaces into spaces', () => {
     expect(normalise('Geëmigreerd Café').text).toBe('geemigreerd cafe');
+    // Decomposed, as macOS and PDF text give it, and marks piled on to hide a word.
+    expect(normalise('Gee\u0308migreerd Cafe\u0301').text).toBe('geemigreerd cafe');
+    expect(normalise('d\u0336i\u0336a\u0336b\u0336e\u0336t\u0336e\u0336s\u0336').text).toBe(
+      'diabetes',
+    );
     expect(normalise('123\u00a0456').text).toBe('123 456');
   });
 

@@ -1,8 +1,8 @@
 /**
  * Normalisation before matching, so that look-alike text matches the same way:
  * NFKC (full-width digits and letters), format characters removed (zero-width space,
- * soft hyphen, word joiner), every Unicode decimal digit folded to ASCII, diacritics
- * removed (lexicons are written without them), and lower case.
+ * soft hyphen, word joiner), every Unicode decimal digit folded to ASCII, diacritics and
+ * other combining marks removed (lexicons are written without them), and lower case.
  *
  * The result keeps a map back to offsets in the original, built only when asked for,
  * because detection itself never reports offsets (a finding never holds the text).
@@ -81,9 +81,10 @@ export function foldCodePoint(char: string): string {
     folded = Array.from(char.normalize('NFKC'), (c) =>
       DECIMAL.test(c) && c.charCodeAt(0) >= 0x80 ? String(decimalValue(c.codePointAt(0) ?? 0)) : c,
     ).join('');
+    // Diacritics go, whether composed ("ï") or decomposed ("i" then U+0308): a combining
+    // mark on its own folds to nothing, so decomposed text (as macOS and PDFs give it) and
+    // marks piled on to hide a word ("d̶i̶a̶b̶e̶t̶e̶s̶") read as the plain word.
     folded = folded.normalize('NFKD').replace(MARK, '').toLowerCase();
-    // A character that folds to nothing (a lone combining mark) keeps its place as a space.
-    if (folded === '') folded = ' ';
   }
   if (foldCache.size < 4096) foldCache.set(char, folded);
   return folded;

@@ -23,6 +23,17 @@ describe('special categories: statements about a person, not the topic', () => {
   });
 
   it.each([
+    ['Ik ben atheïst.', 'religion'],
+    ['Ik heb coëliakie en eet glutenvrij.', 'health'],
+    ['Mijn vader is hindoeïstisch.', 'religion'],
+  ])('finds %j decomposed (NFD) just as composed', (text, category) => {
+    const decomposed = text.normalize('NFD');
+    expect(decomposed).not.toBe(text.normalize('NFC'));
+    expect(categoriesOf({ note: text.normalize('NFC') })).toEqual([`${category} /note`]);
+    expect(categoriesOf({ note: decomposed })).toEqual([`${category} /note`]);
+  });
+
+  it.each([
     'Module BHV: reanimatie en AED-gebruik.',
     'Herken de symptomen van hittestress en weet wat te doen.',
     'In deze les leer je hoe je een collega met een hartaanval helpt.',
