@@ -297,6 +297,10 @@ describe('the JSON screen never changes a decision', () => {
       'a term in mathematical letters': JSON.stringify({ ...clean, remark: '𝐝𝐢𝐚𝐛𝐞𝐭𝐞𝐬' }),
       'a term as escaped surrogate pairs': '{"remark":"\\ud835\\udc1d\\ud835\\udc22abetes"}',
       'a lone surrogate': '{"remark":"\\ud835 ok"}',
+      'more characters never seen than one body may fold': JSON.stringify({
+        ...clean,
+        remark: Array.from({ length: 100 }, (_, k) => String.fromCharCode(0xa000 + k)).join(''),
+      }),
       'a zero-width space': JSON.stringify({ ...clean, remark: 'b\u200bsn' }),
       'nesting at the depth limit': `${'['.repeat(64)}1${']'.repeat(64)}`,
       'a byte-order mark': `\ufeff${JSON.stringify(clean)}`,

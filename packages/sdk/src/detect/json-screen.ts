@@ -3,6 +3,8 @@ import {
   ACCEPT,
   BACKSLASH,
   foldedClasses,
+  foldNew,
+  NEW_FOLDS_PER_TEXT,
   NON_ASCII,
   OTHER,
   QUOTE,
@@ -127,6 +129,7 @@ export function screenJson(
   let lastStart = 0; // the last string, in case a ':' makes it a field name
   let lastEnd = -1;
   let lastEscaped = false;
+  let newFolds = 0; // characters beyond ASCII folded for the first time (see foldNew)
   let i = 0;
   while (i < n) {
     const byte = bytes[i]!;
@@ -155,8 +158,11 @@ export function screenJson(
           if (state < 0) return false;
           continue;
         }
-        const classes = foldedClasses(point);
-        if (classes === undefined) return false;
+        let classes = foldedClasses(point);
+        if (classes === undefined) {
+          if (++newFolds > NEW_FOLDS_PER_TEXT) return false;
+          classes = foldNew(point);
+        }
         for (let k = 0; k < classes.length; k++) {
           state = table[state + classes[k]!]!;
           if (state < 0) return false;
@@ -204,7 +210,8 @@ export function screenJson(
   return depth === 0 && values <= limits.maxNodes;
 }
 
-const utf8 = new TextDecoder();
+// As JSON.parse reads a field name: a leading U+FEFF is part of it, not a byte-order mark.
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 const FIELD_NAME_CACHE_LIMIT = 10_000;
 
 /**

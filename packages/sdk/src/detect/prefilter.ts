@@ -166,6 +166,7 @@ export class Prefilter {
   mayHold(text: string): boolean {
     const table = this.table;
     let state = 0;
+    let newFolds = 0;
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
       if (code < 128) {
@@ -175,8 +176,11 @@ export class Prefilter {
       }
       const point = text.codePointAt(i)!;
       if (point > 0xffff) i++;
-      const classes = foldedClasses(point);
-      if (classes === undefined) return true;
+      let classes = foldedClasses(point);
+      if (classes === undefined) {
+        if (++newFolds > NEW_FOLDS_PER_TEXT) return true;
+        classes = foldNew(point);
+      }
       for (let k = 0; k < classes.length; k++) {
         state = table[state + classes[k]!]!;
         if (state < 0) return true;
@@ -187,42 +191,55 @@ export class Prefilter {
   }
 }
 
-const foldedCache = new Map<number, Uint8Array>();
-const FOLDED_CACHE_LIMIT = 4096;
-// Kept from the start, so that a body with thousands of distinct characters cannot push
-// out the ones people type: accented and Central European letters, typographic
-// punctuation (quotes, dashes, the ellipsis, odd spaces and invisible characters).
+// The classes of characters beyond ASCII, as normalisation folds them (see
+// foldedClasses). The characters people type (accented and Central European letters,
+// typographic punctuation, odd spaces and invisible characters) are kept for good;
+// others are kept until there are too many, then forgotten all at once, so that a
+// platform writing in many scripts keeps its own and no body can fill the cache for good.
 const TYPED_RANGES: readonly [number, number][] = [
   [0x80, 0x24f],
   [0x2000, 0x206f],
 ];
+const typedFolds = new Map<number, Uint8Array>();
+const seenFolds = new Map<number, Uint8Array>();
+const SEEN_FOLDS_LIMIT = 4096;
+/**
+ * How many characters one text may fold that were not folded before. Past it the text
+ * goes to the full path, which folds every character anyway: a body of thousands of
+ * distinct characters is not folded twice over.
+ */
+export const NEW_FOLDS_PER_TEXT = 64;
 
 /**
- * The classes a character beyond ASCII reads as: the class of each character
- * normalisation folds it to (none for a format character it removes, two for "ﬁ"). A
- * folded character that is still beyond ASCII ("ß", "’", "ł") reads as OTHER, as it is
- * to the full path: its words and numbers are ASCII only, so such a character ends them.
- * Normalisation folds one code point at a time, so this is exactly what it does.
- *
- * Undefined once the cache is full and the character is not in it: the text then goes to
- * the full path, which folds every character anyway, so no text is folded twice over.
+ * The classes a character beyond ASCII reads as, if it was folded before: the class of
+ * each character normalisation folds it to (none for a format character or a combining
+ * mark, two for "ﬁ"). A folded character still beyond ASCII ("ß", "’", "ł") reads as
+ * OTHER, as it is to the full path: its words and numbers are ASCII only, so such a
+ * character ends them. Normalisation folds one code point at a time, so this is exactly
+ * what it does. Undefined for a character not folded yet: see {@link foldNew}.
  */
 export function foldedClasses(codePoint: number): Uint8Array | undefined {
-  if (foldedCache.size === 0)
-    for (const [from, to] of TYPED_RANGES) for (let cp = from; cp <= to; cp++) cacheFolded(cp);
-  const classes = foldedCache.get(codePoint);
-  if (classes !== undefined || foldedCache.size >= FOLDED_CACHE_LIMIT) return classes;
-  return cacheFolded(codePoint);
+  if (typedFolds.size === 0)
+    for (const [from, to] of TYPED_RANGES)
+      for (let cp = from; cp <= to; cp++) typedFolds.set(cp, classesOfFold(cp));
+  return typedFolds.get(codePoint) ?? seenFolds.get(codePoint);
 }
 
-function cacheFolded(codePoint: number): Uint8Array {
+/** Folds a character not folded before, and keeps its classes. */
+export function foldNew(codePoint: number): Uint8Array {
+  const classes = classesOfFold(codePoint);
+  if (seenFolds.size >= SEEN_FOLDS_LIMIT) seenFolds.clear();
+  seenFolds.set(codePoint, classes);
+  return classes;
+}
+
+function classesOfFold(codePoint: number): Uint8Array {
   const folded = foldCodePoint(String.fromCodePoint(codePoint));
   const classes = new Uint8Array(folded.length);
   for (let k = 0; k < folded.length; k++) {
     const code = folded.charCodeAt(k);
     classes[k] = code < 128 ? TEXT_CLASS[code]! : OTHER;
   }
-  foldedCache.set(codePoint, classes);
   return classes;
 }
 
