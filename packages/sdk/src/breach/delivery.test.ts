@@ -122,6 +122,67 @@ describe('webhook delivery (nock)', () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
+  it('caps a Retry-After past the longest backoff, however large', async () => {
+    for (const value of ['99999999999999999999', 'Fri, 31 Dec 9999 23:59:59 GMT']) {
+      nock('https://hooks.example.eu').post('/breach').reply(429, '', { 'retry-after': value });
+      const h = harness({ primary: { url: 'https://hooks.example.eu/breach' } });
+      await h.service.signal(leak);
+      await h.service.runOnce();
+      const [status] = await h.service.list();
+      const wait = Date.parse(status!.deliveries.primary!.nextAttemptAt!) - h.now().getTime();
+      expect(wait, value).toBe(3_600_000);
+    }
+  });
+
+  it('does not follow a redirect: it is a failed attempt, not a delivery', async () => {
+    for (const code of [301, 302, 303, 307, 308]) {
+      nock('https://hooks.example.eu')
+        .post('/breach')
+        .reply(code, '', { location: 'https://elsewhere.example.com/in' });
+      const elsewhere = nock('https://elsewhere.example.com')
+        .post('/in')
+        .reply(204)
+        .get('/in')
+        .reply(204);
+      const h = harness({ primary: { url: 'https://hooks.example.eu/breach' } });
+      await h.service.signal(leak);
+      await h.service.runOnce();
+      const [status] = await h.service.list();
+      expect(status!.deliveries.primary, String(code)).toMatchObject({
+        status: 'pending',
+        lastError: expect.stringContaining(`HTTP ${String(code)}`),
+      });
+      expect(elsewhere.isDone(), String(code)).toBe(false);
+      nock.cleanAll();
+    }
+  });
+
+  it('delivers to every primary hook, retrying the one that failed', async () => {
+    nock('https://a.example.eu').post('/breach').reply(204);
+    nock('https://b.example.eu').post('/breach').reply(500).post('/breach').reply(204);
+    const h = harness({
+      a: { url: 'https://a.example.eu/breach' },
+      b: { url: 'https://b.example.eu/breach' },
+    });
+    await h.service.signal(leak);
+    await h.service.runOnce();
+    h.advance(60_000);
+    await h.service.runOnce();
+    const [status] = await h.service.list();
+    expect(status!.deliveries.a?.status).toBe('delivered');
+    expect(status!.deliveries.b).toMatchObject({ status: 'delivered', attempts: 2 });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('delivers to a hook named like a property of every object', async () => {
+    const scope = nock('https://hooks.example.eu').post('/breach').reply(204);
+    const h = harness({ constructor: { url: 'https://hooks.example.eu/breach' } });
+    await h.service.signal(leak);
+    await h.service.runOnce();
+    expect(scope.isDone()).toBe(true);
+    expect((await h.service.list())[0]!.state).toBe('delivered');
+  });
+
   it('treats a hook that does not answer in time as a retry', async () => {
     nock('https://hooks.example.eu').post('/breach').delay(2_000).reply(200);
     const h = harness({ primary: { url: 'https://hooks.example.eu/breach', timeoutMs: 100 } });

@@ -74,17 +74,22 @@ export function webhookTarget(
           method: 'POST',
           headers,
           body,
+          // A redirect is not delivery: followed, a 303 would turn the signal into a GET
+          // without it, and a 307 would send it to a host the policy does not name.
+          redirect: 'manual',
           signal: AbortSignal.timeout(hook.timeoutMs ?? 15_000),
         });
-        await response.arrayBuffer().catch(() => undefined);
+        // The answer's body is not needed, and a hook must not make us hold gigabytes.
+        await response.body?.cancel().catch(() => undefined);
       } catch (error) {
-        const e = error as Error;
-        return {
-          kind: 'retry',
-          error: e.name === 'TimeoutError' ? 'timeout' : `network: ${e.message}`,
-        };
+        return { kind: 'retry', error: networkFailure(error) };
       }
       if (response.status >= 200 && response.status < 300) return { kind: 'delivered' };
+      if (response.status >= 300 && response.status < 400)
+        return {
+          kind: 'retry',
+          error: `HTTP ${String(response.status)}: redirects are not followed; give the hook's final URL`,
+        };
       if (response.status === 410) return { kind: 'gone' };
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now);
       return {
@@ -94,6 +99,18 @@ export function webhookTarget(
       };
     },
   };
+}
+
+/**
+ * Why a request failed, as a record may say it: the error's kind and its cause's code
+ * (ECONNREFUSED, ENOTFOUND …), never the message, which can quote the URL and so a
+ * secret in it.
+ */
+function networkFailure(error: unknown): string {
+  const e = error as { name?: unknown; cause?: { code?: unknown; name?: unknown } };
+  if (e.name === 'TimeoutError') return 'timeout';
+  const cause = e.cause?.code ?? e.cause?.name;
+  return `network: ${typeof e.name === 'string' ? e.name : 'Error'}${typeof cause === 'string' ? ` (${cause})` : ''}`;
 }
 
 export function functionTarget(name: string, hook: FunctionHook): HookTarget {
@@ -114,7 +131,8 @@ export function functionTarget(name: string, hook: FunctionHook): HookTarget {
 /** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | null, now: Date): number | undefined {
   if (value === null || value.trim() === '') return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  // Seconds; a number too large for a date is still a finite wait (the service caps it).
+  if (/^\d+$/.test(value.trim())) return Math.min(Number(value.trim()), 1e9) * 1000;
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
 }

@@ -21,6 +21,14 @@ export interface OutboxEntry {
 }
 
 /**
+ * The state of a signal with one hook, if any: an own property only, so that a hook named
+ * like a property every object has ("constructor") reads as pending, not as `Object`.
+ */
+export function deliveryOf(entry: OutboxEntry, hook: string): DeliveryState | undefined {
+  return Object.hasOwn(entry.deliveries, hook) ? entry.deliveries[hook] : undefined;
+}
+
+/**
  * Durable storage of breach signals until they are delivered: the embedded default is a
  * local journal ({@link FileOutbox}); a platform running many instances plugs in a
  * shared store (the PostgreSQL one) with the same contract:

@@ -10,7 +10,7 @@ import {
   type HookResult,
   type HookTarget,
 } from './hooks.js';
-import type { BreachOutbox, DeliveryState, OutboxEntry } from './outbox.js';
+import { deliveryOf, type BreachOutbox, type DeliveryState, type OutboxEntry } from './outbox.js';
 import type { BreachReport, BreachSink } from './report.js';
 import { createSignal, type BreachInput, type BreachSignal } from './signal.js';
 
@@ -167,7 +167,7 @@ export class BreachService implements BreachSink {
     if (entry === undefined) return false;
     for (const target of this.#targetsFor(entry)) {
       this.#gone.delete(target.name);
-      const previous = entry.deliveries[target.name];
+      const previous = deliveryOf(entry, target.name);
       if (previous?.status === 'delivered') continue;
       await this.#o.outbox.setDelivery(id, target.name, {
         status: 'pending',
@@ -235,7 +235,7 @@ export class BreachService implements BreachSink {
         if (isDone(entry, targets)) continue;
         for (const target of targets) {
           if (target.role === 'escalation' && entry.escalatedAt === undefined) continue;
-          const state = entry.deliveries[target.name] ?? { status: 'pending', attempts: 0 };
+          const state = deliveryOf(entry, target.name) ?? { status: 'pending', attempts: 0 };
           if (state.status !== 'pending') continue;
           if (state.nextAttemptAt !== undefined && Date.parse(state.nextAttemptAt) > now.getTime())
             continue;
@@ -294,7 +294,8 @@ export class BreachService implements BreachSink {
         const backoff =
           Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempts - 1)) *
           (0.8 + 0.4 * this.#o.random());
-        const delay = Math.max(backoff, result.retryAfterMs ?? 0);
+        // A Retry-After longer than the longest backoff is not waited out: the deadline is.
+        const delay = Math.max(backoff, Math.min(result.retryAfterMs ?? 0, MAX_DELAY_MS));
         const nextAttemptAt = new Date(at.getTime() + delay).toISOString();
         await record({
           ...base,
@@ -378,17 +379,21 @@ export function requestRetry(requestsDir: string, id: string): void {
 
 function deliveredToPrimary(entry: OutboxEntry, targets: readonly HookTarget[]): boolean {
   return targets.some(
-    (t) => t.role === 'primary' && entry.deliveries[t.name]?.status === 'delivered',
+    (t) => t.role === 'primary' && deliveryOf(entry, t.name)?.status === 'delivered',
   );
 }
 
-/** Delivered to a primary hook, and to every escalation hook if it was escalated. */
+/**
+ * Delivered to a primary hook, no primary hook still pending (each has it, or answered
+ * 410), and, if it was escalated, no escalation hook still pending.
+ */
 function isDone(entry: OutboxEntry, targets: readonly HookTarget[]): boolean {
   if (!deliveredToPrimary(entry, targets)) return false;
-  if (entry.escalatedAt === undefined) return true;
-  return targets
-    .filter((t) => t.role === 'escalation')
-    .every((t) => (entry.deliveries[t.name]?.status ?? 'pending') !== 'pending');
+  const settled = (t: HookTarget) => (deliveryOf(entry, t.name)?.status ?? 'pending') !== 'pending';
+  if (!targets.filter((t) => t.role === 'primary').every(settled)) return false;
+  return (
+    entry.escalatedAt === undefined || targets.filter((t) => t.role === 'escalation').every(settled)
+  );
 }
 
 /**

@@ -223,6 +223,12 @@ const rules: [string, unknown, unknown, string][] = [
     '/breach/hooks/p/url',
   ],
   [
+    'a hook URL holds no user or password (undici refuses it, and errors would quote it)',
+    { version: '1', breach: { hooks: { p: { url: 'https://h.example.eu/x?a=b@c' } } } },
+    { version: '1', breach: { hooks: { p: { url: 'https://ops:s3cret@h.example.eu/x' } } } },
+    '/breach/hooks/p/url',
+  ],
+  [
     'a hook names the secret variable, never the secret',
     {
       version: '1',
