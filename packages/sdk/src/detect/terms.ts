@@ -70,6 +70,7 @@ function wordSource(word: Word): string {
 export function compileTerms<T>(terms: readonly { term: string; payload: T }[]): TermMatcher<T> {
   const byLiteral = new Map<string, Entry<T>[]>();
   let shortest = Infinity;
+  let longest = 0;
   for (const { term, payload } of terms) {
     if (!TERM_SYNTAX.test(term))
       throw new Error(`lexicon term ${JSON.stringify(term)} is not in the lexicon syntax`);
@@ -83,6 +84,7 @@ export function compileTerms<T>(terms: readonly { term: string; payload: T }[]):
     list.push({ first, rest, payload });
     byLiteral.set(first.literal, list);
     shortest = Math.min(shortest, first.literal.length);
+    longest = Math.max(longest, first.literal.length);
   }
   const literals = [...byLiteral.keys()].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
   const bounded = literals.filter((l) => byLiteral.get(l)!.some((e) => !e.first.leadingStar));
@@ -130,8 +132,12 @@ export function compileTerms<T>(terms: readonly { term: string; payload: T }[]):
     from = 0,
     to = text.length,
   ): void => {
+    // The expression searches only as far as a term starting in the window can reach:
+    // left to run on, a search in a short window of a long text would read to its end,
+    // and one such search per hit made detection quadratic ("ziek ziek ziek …").
+    const haystack = to + longest >= text.length ? text : text.slice(0, to + longest);
     pattern.lastIndex = from;
-    for (let m = pattern.exec(text); m !== null && m.index < to; m = pattern.exec(text)) {
+    for (let m = pattern.exec(haystack); m !== null && m.index < to; m = pattern.exec(haystack)) {
       const literal = m[0];
       // The longest literal won at this position; shorter ones that are its prefixes
       // (zwanger* inside zwangerschapsverlof) must be tried too.
