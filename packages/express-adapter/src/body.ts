@@ -61,7 +61,7 @@ export function createBodyReader(
       : { kind: 'parsed', value: req.body as unknown, json };
   };
   return (req, res, done) => {
-    if (req.body !== undefined) return done({ kind: 'parsed', value: req.body as unknown }); // parsed before us
+    if (req.body !== undefined) return done(parsedBefore(req.body as unknown));
     if (!hasBody(req)) return done({ kind: 'empty' });
     const tryParser = (k: number): void => {
       const parser = parsers[k];
@@ -83,6 +83,24 @@ export function createBodyReader(
     };
     tryParser(0);
   };
+}
+
+/**
+ * A body another parser read before the guard: a value is inspected as it is; raw bytes
+ * (`express.raw()`) or a stream cannot be, and a silent pass would let anything through.
+ */
+function parsedBefore(body: unknown): BodyOutcome {
+  if (body instanceof Uint8Array || body instanceof ArrayBuffer || isStream(body))
+    return {
+      kind: 'unsupported',
+      detail:
+        'the body was read as raw bytes before dpa-guard (express.raw?); put dpaGuard() before that parser',
+    };
+  return { kind: 'parsed', value: body };
+}
+
+function isStream(value: unknown): boolean {
+  return typeof (value as { pipe?: unknown } | null)?.pipe === 'function';
 }
 
 function hasBody(req: Request): boolean {

@@ -8,7 +8,7 @@ type Marked = { [PURPOSE_MARK]?: Purpose };
 
 // The shapes of Express 5's router (the `router` package, 2.x) that the lookup reads.
 interface LayerLike {
-  match(path: string): false | { path: string };
+  match(path: string): false | { path: string; pattern?: unknown };
   route?: { path: unknown; stack: LayerLike[]; _handlesMethod(method: string): boolean };
   handle: (Marked & { stack?: unknown }) | undefined;
   method?: string;
@@ -45,7 +45,7 @@ function lookup(
 ): RouteLookup {
   let prefixPurpose = inherited;
   for (const layer of stack) {
-    let matched: false | { path: string };
+    let matched: false | { path: string; pattern?: unknown };
     try {
       matched = layer.match(path);
     } catch {
@@ -59,11 +59,10 @@ function lookup(
           (l.method === undefined || l.method === method.toLowerCase()) &&
           purposeOf(l.handle) !== undefined,
       );
-      const declared = typeof layer.route.path === 'string' ? layer.route.path : matched.path;
       return {
         found: true,
         purpose: purposeOf(own?.handle) ?? prefixPurpose,
-        pattern: `${prefix}${declared}`,
+        pattern: `${prefix}${declaredPath(matched.pattern)}`,
       };
     }
     const marked = purposeOf(layer.handle);
@@ -79,12 +78,22 @@ function lookup(
         method,
         rest.startsWith('/') ? rest : `/${rest}`,
         prefixPurpose,
-        `${prefix}${matched.path}`,
+        // A router mounted without a path matches every path with an empty one.
+        `${prefix}${matched.path === '' ? '' : declaredPath(matched.pattern)}`,
       );
       if (result.found) return result;
     }
   }
   return { found: false };
+}
+
+/**
+ * The path as the app declared it ("/people/:id", or a RegExp's source), never the path
+ * it matched: that holds the ids a request carries, and a BSN can be one.
+ */
+function declaredPath(pattern: unknown): string {
+  if (typeof pattern === 'string') return pattern;
+  return pattern instanceof RegExp ? String(pattern) : '(pattern)';
 }
 
 function purposeOf(handle: Marked | undefined): Purpose | undefined {

@@ -23,13 +23,18 @@ export function compilePointerPattern(pattern: string): PointerPattern {
 
 /**
  * A compiled route pattern, "METHOD /path": "*" as method matches every method; in the
- * path, ":name" and "*" match one segment and a trailing "/**" any rest.
+ * path, ":name" and "*" match one segment and a trailing "/**" any rest. Letter case does
+ * not count, as Express routes by default: "/USERS/1" reaches the "/users/:id" handler,
+ * so a check on that route must see it too.
  */
 export type RoutePattern = (route: string) => boolean;
 
 export function compileRoutePattern(pattern: string): RoutePattern {
   const [method = '*', path = '/'] = pattern.split(' ');
-  const expected = path.split('/').filter((s) => s !== '');
+  const expected = path
+    .toLowerCase()
+    .split('/')
+    .filter((s) => s !== '');
   return (route) => {
     const [actualMethod = '', actualPath = ''] = route.split(' ');
     if (method !== '*' && method !== actualMethod.toUpperCase()) return false;
@@ -41,7 +46,7 @@ export function compileRoutePattern(pattern: string): RoutePattern {
       const part = expected[i]!;
       if (part === '**') return true;
       if (i >= actual.length) return false;
-      if (part !== '*' && !part.startsWith(':') && part !== actual[i]) return false;
+      if (part !== '*' && !part.startsWith(':') && part !== actual[i]!.toLowerCase()) return false;
     }
     return expected.length === actual.length;
   };

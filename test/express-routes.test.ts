@@ -1,0 +1,91 @@
+import { createGuard, InMemoryBreachSink, type Decision } from '@dpa-guard/sdk';
+import { dpaGuard } from '@dpa-guard/express';
+import express from 'express';
+import { describe, expect, it } from 'vitest';
+import { listen, logCapture } from './support/http.js';
+
+// The adapter on routes the example platform does not have: mounted routers, path arrays
+// and expressions, a parser before the guard, paths in another letter case.
+const BSN = '111222333';
+
+function app(options: { rawFirst?: boolean } = {}) {
+  const sink = new InMemoryBreachSink();
+  const guard = createGuard({ audit: { enabled: false }, breachSink: sink });
+  const log = logCapture();
+  const decisions: Decision[] = [];
+  const dpa = dpaGuard({
+    guard,
+    logger: log.logger,
+    tenant: () => 'acme',
+    responses: ['GET /users/:id'],
+    onDecision: (d) => decisions.push(d),
+  });
+  const a = express();
+  if (options.rawFirst === true) a.use(express.raw({ type: '*/*' }));
+  a.use(dpa);
+  const people = express.Router({ mergeParams: true });
+  people.post('/notes', dpa.purpose('provide'), (_req, res) => res.status(201).json({}));
+  a.use('/people/:personId', people);
+  a.post(['/multi/:id', '/other'], dpa.purpose('provide'), (_req, res) => res.status(201).json({}));
+  a.post(/^\/rx\/(\d+)$/, dpa.purpose('provide'), (_req, res) => res.status(201).json({}));
+  a.get('/users/:id', dpa.purpose('provide'), (_req, res) => res.json({ bsn: BSN }));
+  return { app: a, sink, log, decisions };
+}
+
+const post = (url: string, body: unknown) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+describe('routes as declared, never the path a request carries', () => {
+  it('names mounted, listed and expression routes by their pattern, so an id in the path stays out of logs', async () => {
+    const { app: a, log, decisions } = app();
+    const server = await listen(a);
+    try {
+      for (const path of [`/people/${BSN}/notes`, `/multi/${BSN}`, `/rx/${BSN}`])
+        expect((await post(`${server.url}${path}`, { remark: 'prima' })).status, path).toBe(201);
+    } finally {
+      await server.close();
+    }
+    expect(decisions.map((d) => d.route)).toEqual([
+      'POST /people/:personId/notes',
+      'POST /multi/:id',
+      'POST /^\\/rx\\/(\\d+)$/',
+    ]);
+    expect(decisions.map((d) => d.purpose)).toEqual(['provide', 'provide', 'provide']);
+    expect(log.lines.join('')).not.toContain(BSN);
+  });
+});
+
+describe('a body another parser read first', () => {
+  it('is refused as uninspectable raw bytes, not passed unread', async () => {
+    const { app: a } = app({ rawFirst: true });
+    const server = await listen(a);
+    try {
+      const res = await post(`${server.url}/other`, { remark: `BSN ${BSN}` });
+      expect(res.status).toBe(415);
+      const problem = (await res.json()) as { code: string; detail: string };
+      expect(problem.code).toBe('DPA_ERR_UNSUPPORTED_BODY');
+      expect(problem.detail).toContain('before dpa-guard');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('the response check', () => {
+  it('sees a route in any letter case, as Express routes it', async () => {
+    const { app: a, sink } = app();
+    const server = await listen(a);
+    try {
+      for (const path of ['/users/1', '/USERS/2', '/Users/3/'])
+        expect((await fetch(`${server.url}${path}`)).status, path).toBe(200);
+    } finally {
+      await server.close();
+    }
+    expect(sink.reports).toHaveLength(3);
+    expect(JSON.stringify(sink.reports)).not.toContain(BSN);
+  });
+});
