@@ -2,12 +2,12 @@ import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  cutDurably,
   DurableAppender,
   readText,
   releaseDirLock,
   settleable,
   takeDirLock,
-  writeDurably,
 } from '../storage/durable-file.js';
 import {
   chainLine,
@@ -104,8 +104,7 @@ export class FileAuditJournal implements AuditJournal {
       const path = join(this.#dir, lastFile);
       const text = readText(path);
       const whole = wholeRecords(text);
-      if (whole.bytes < Buffer.byteLength(text))
-        writeDurably(path, Buffer.from(text).subarray(0, whole.bytes));
+      if (whole.bytes < Buffer.byteLength(text)) cutDurably(path, whole.bytes);
       this.#fileBytes = whole.bytes;
       for (let i = files.length - 1; i >= 0 && this.#last === undefined; i--) {
         const last =

@@ -3,6 +3,7 @@ import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DpaGuardError } from '../errors.js';
 import {
+  cutDurably,
   DurableAppender,
   lockOwner,
   readText,
@@ -57,12 +58,9 @@ export class FileOutbox implements BreachOutbox {
       const replay = replayJournal(text);
       for (const [id, entry] of replay.entries) this.#entries.set(id, entry);
       this.discarded = replay.discarded;
-      if (replay.wholeBytes < Buffer.byteLength(text) || (text !== '' && !text.endsWith('\n'))) {
-        // A crash tore the last record: keep what was whole, and end with a newline.
-        const whole = Buffer.from(text).subarray(0, replay.wholeBytes);
-        const ended = whole.length === 0 || whole.at(-1) === 10;
-        writeDurably(path, ended ? whole : Buffer.concat([whole, Buffer.from('\n')]));
-      }
+      // A crash tore the last record: keep what was whole, and end with a newline.
+      if (replay.wholeBytes < Buffer.byteLength(text) || (text !== '' && !text.endsWith('\n')))
+        cutDurably(path, replay.wholeBytes);
       this.#appender = new DurableAppender(path);
       resolve();
     });

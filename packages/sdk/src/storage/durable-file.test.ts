@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DurableAppender } from './durable-file.js';
+import { cutDurably, DurableAppender } from './durable-file.js';
 
 const file = () => join(mkdtempSync(join(tmpdir(), 'dpa-appender-')), 'lines.txt');
 
@@ -35,5 +35,21 @@ describe('DurableAppender', () => {
     await Promise.all([closed, late]);
     await expect(appender.append('after\n')).rejects.toThrow(/closed/);
     expect(readFileSync(path, 'utf8')).toBe('late\n');
+  });
+});
+
+describe('cutDurably', () => {
+  it('cuts a torn tail in place, the same file, and ends what is left with a newline', () => {
+    const path = file();
+    writeFileSync(path, '{"a":1}\n{"b":2}\n{"c":');
+    const inode = statSync(path).ino;
+    cutDurably(path, 16);
+    expect(readFileSync(path, 'utf8')).toBe('{"a":1}\n{"b":2}\n');
+    expect(statSync(path).ino).toBe(inode);
+    writeFileSync(path, '{"a":1}\n{"b":2}');
+    cutDurably(path, 15);
+    expect(readFileSync(path, 'utf8')).toBe('{"a":1}\n{"b":2}\n');
+    cutDurably(path, 0);
+    expect(readFileSync(path, 'utf8')).toBe('');
   });
 });

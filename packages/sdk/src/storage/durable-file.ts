@@ -4,10 +4,13 @@ import {
   existsSync,
   fsync,
   fsyncSync,
+  ftruncateSync,
   openSync,
   readFileSync,
+  readSync,
   renameSync,
   write,
+  writeSync,
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -188,6 +191,26 @@ export function writeDurably(path: string, data: Buffer | string): void {
   const fd = openSync(path, 'w');
   try {
     writeFileSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Cuts a journal back to its first `length` bytes (what replay found whole) and ends it
+ * with a newline, in place. Rewriting the file instead would first truncate it to nothing:
+ * a crash in between would lose every record, not just the torn one.
+ */
+export function cutDurably(path: string, length: number): void {
+  const fd = openSync(path, 'r+');
+  try {
+    ftruncateSync(fd, length);
+    if (length > 0) {
+      const last = Buffer.alloc(1);
+      readSync(fd, last, 0, 1, length - 1);
+      if (last[0] !== 0x0a) writeSync(fd, '\n', length);
+    }
     fsyncSync(fd);
   } finally {
     closeSync(fd);
