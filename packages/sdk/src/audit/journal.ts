@@ -94,7 +94,7 @@ export class FileAuditJournal implements AuditJournal {
   #open(): DurableAppender {
     if (this.#appender !== undefined) return this.#appender;
     mkdirSync(this.#dir, { recursive: true });
-    takeDirLock(this.#dir, LOCK, 'audit journal');
+    if (!this.#locked) takeDirLock(this.#dir, LOCK, 'audit journal');
     this.#locked = true;
     this.#last = undefined;
     const files = journalFiles(this.#dir);

@@ -8,6 +8,7 @@ import nock from 'nock';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BreachSettings } from '../policy/types.js';
+import { createGuard } from '../guard.js';
 import { FileOutbox } from './file-outbox.js';
 import { BreachService } from './service.js';
 import type { BreachInput } from './signal.js';
@@ -181,6 +182,39 @@ describe('webhook delivery (nock)', () => {
     await h.service.runOnce();
     expect(scope.isDone()).toBe(true);
     expect((await h.service.list())[0]!.state).toBe('delivered');
+  });
+
+  it('delivers once when two guards in one process share an outbox directory', async () => {
+    let requests = 0;
+    nock('https://hooks.example.eu')
+      .post('/breach')
+      .times(10)
+      .delay(50)
+      .reply(() => {
+        requests++;
+        return [204];
+      });
+    const dir = mkdtempSync(join(tmpdir(), 'dpa-outbox-shared-'));
+    const make = () =>
+      createGuard({
+        policy: [
+          {
+            name: 'hooks.json',
+            document: {
+              version: 'h1',
+              breach: { hooks: { primary: { url: 'https://hooks.example.eu/breach' } } },
+            },
+          },
+        ],
+        audit: { enabled: false },
+        breach: { dir, deliver: false, logger: false },
+      });
+    const [one, two] = [make(), make()];
+    for (let i = 0; i < 3; i++) await one.signalBreach({ ...leak, nature: `Leak ${String(i)}.` });
+    await Promise.all([one.breaches!.runOnce(), two.breaches!.runOnce()]);
+    expect(requests).toBe(3);
+    await one.close();
+    await two.close();
   });
 
   it('treats a hook that does not answer in time as a retry', async () => {

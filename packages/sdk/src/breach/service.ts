@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { BreachSettings } from '../policy/types.js';
 import { runOutsideProcessing } from '../purpose/context.js';
+import { identityOf } from '../storage/shared.js';
 import {
   functionTarget,
   webhookTarget,
@@ -60,7 +61,7 @@ const FALLBACK_DELAY_MS = 5_000;
  * One delivery pass at a time per outbox in a process, however many services share it
  * (two guards on one directory): two passes would deliver the same signal at once.
  */
-const passes = new WeakMap<BreachOutbox, Promise<void>>();
+const passes = new WeakMap<object, Promise<void>>();
 
 /**
  * Breach signals from discovery to the controller's hook (clause 8): every signal is
@@ -126,7 +127,9 @@ export class BreachService implements BreachSink {
       this.#again = true;
       return this.#running;
     }
-    const previous = passes.get(this.#o.outbox) ?? Promise.resolve();
+    // Keyed by the outbox itself, not the handle each guard on the directory holds.
+    const outbox = identityOf(this.#o.outbox);
+    const previous = passes.get(outbox) ?? Promise.resolve();
     this.#running = runOutsideProcessing(async () => {
       await previous.catch(() => undefined);
       try {
@@ -139,7 +142,7 @@ export class BreachService implements BreachSink {
         this.#running = undefined;
       }
     });
-    passes.set(this.#o.outbox, this.#running);
+    passes.set(outbox, this.#running);
     return this.#running;
   }
 

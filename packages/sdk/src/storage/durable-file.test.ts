@@ -1,8 +1,16 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cutDurably, DurableAppender } from './durable-file.js';
+import { cutDurably, DurableAppender, releaseDirLock, takeDirLock } from './durable-file.js';
 
 const file = () => join(mkdtempSync(join(tmpdir(), 'dpa-appender-')), 'lines.txt');
 
@@ -51,5 +59,55 @@ describe('cutDurably', () => {
     expect(readFileSync(path, 'utf8')).toBe('{"a":1}\n{"b":2}\n');
     cutDurably(path, 0);
     expect(readFileSync(path, 'utf8')).toBe('');
+  });
+});
+
+describe('takeDirLock', () => {
+  // Of processes that find a dead owner's lock at the same moment, one takes it over.
+  const contender = `
+    import { takeDirLock } from ${JSON.stringify(new URL('../../dist/storage/durable-file.js', import.meta.url).href)};
+    const [dir, go] = process.argv.slice(1);
+    while (Date.now() < Number(go)) {}
+    try { takeDirLock(dir, 'x.lock', 'test'); console.log('won'); } catch { console.log('lost'); }
+    setTimeout(() => {}, 300); // stay alive, so the lock's owner is alive while others look
+  `;
+  const race = (dir: string, go: number) =>
+    new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [
+        '--input-type=module',
+        '-e',
+        contender,
+        dir,
+        String(go),
+      ]);
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.on('error', reject);
+      child.on('exit', () => resolve(out.trim()));
+    });
+
+  it("lets one of several processes take over a dead owner's lock", async () => {
+    for (let round = 0; round < 3; round++) {
+      const dir = mkdtempSync(join(tmpdir(), 'dpa-lock-'));
+      writeFileSync(join(dir, 'x.lock'), '999999999'); // no such process
+      const go = Date.now() + 400;
+      const results = await Promise.all(Array.from({ length: 6 }, () => race(dir, go)));
+      expect(
+        results.filter((r) => r === 'won'),
+        results.join(' '),
+      ).toHaveLength(1);
+    }
+  }, 20_000);
+
+  it('refuses a second holder in the same process, also through a symlink, until released', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dpa-lock-'));
+    mkdirSync(join(dir, 'real'));
+    symlinkSync(join(dir, 'real'), join(dir, 'link'));
+    takeDirLock(join(dir, 'real'), 'x.lock', 'test store');
+    expect(() => takeDirLock(join(dir, 'link'), 'x.lock', 'test store')).toThrow(
+      /in use by process \d+ \(this one, through another instance\)/,
+    );
+    releaseDirLock(join(dir, 'real'), 'x.lock');
+    expect(() => takeDirLock(join(dir, 'link'), 'x.lock', 'test store')).not.toThrow();
   });
 });

@@ -5,10 +5,13 @@ import {
   fsync,
   fsyncSync,
   ftruncateSync,
+  linkSync,
   openSync,
   readFileSync,
   readSync,
+  realpathSync,
   renameSync,
+  rmSync,
   write,
   writeSync,
   writeFileSync,
@@ -231,35 +234,81 @@ export function syncDirectory(dir: string): void {
   }
 }
 
+/** Locks this process holds, by real path: a second holder in the same process is refused too. */
+const heldHere = new Set<string>();
+
 /**
  * One process per directory: `name` holds the owner's pid. A live other owner is refused
  * with a clear error; a dead one's lock is taken over (a crash leaves its lock behind).
+ * Taking over is itself exclusive: processes starting together race for a takeover token
+ * (an exclusive create), and the winner checks the owner again while it holds it, so one
+ * takes the lock and the others find it alive. (A crash in the microseconds a process
+ * holds the token leaves a token whose owner is dead; the next start clears it.)
  */
 export function takeDirLock(dir: string, name: string, what: string): void {
   const path = join(dir, name);
+  const key = join(realpathSync(dir), name);
   const refuse = (owner: number) =>
     new DpaGuardError(
       'DPA_ERR_INVALID_OPTIONS',
-      `the ${what} in ${dir} is in use by process ${String(owner)}; give each process its own directory, or use a shared store.`,
+      `the ${what} in ${dir} is in use by process ${String(owner)}${owner === process.pid ? ' (this one, through another instance)' : ''}; give each process its own directory, or use a shared store.`,
     );
+  if (heldHere.has(key)) throw refuse(process.pid);
+  if (!createExclusive(path)) {
+    const owner = lockOwner(dir, name);
+    if (owner !== undefined) throw refuse(owner);
+    takeOver(dir, name, refuse);
+  }
+  heldHere.add(key);
+}
+
+/**
+ * Creates `path` holding this pid, whole from its first moment (a hard link to a file
+ * written first: an exclusive create and then a write would let others read it empty);
+ * false when the file exists.
+ */
+function createExclusive(path: string): boolean {
+  const written = `${path}.${String(process.pid)}.new`;
+  writeDurably(written, String(process.pid));
   try {
-    // Exclusive create: of processes starting together, one wins.
-    writeFileSync(path, String(process.pid), { flag: 'wx' });
-    return;
+    linkSync(written, path);
+    return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return false;
+  } finally {
+    rmSync(written, { force: true });
   }
-  const owner = lockOwner(dir, name);
-  if (owner !== undefined) throw refuse(owner);
-  // A dead owner's (or a released) lock: take it over by rename, then check who won.
-  const mine = `${path}.${String(process.pid)}`;
-  writeDurably(mine, String(process.pid));
-  renameSync(mine, path);
-  const now = Number(readText(path).trim());
-  if (now !== process.pid) throw refuse(now);
+}
+
+/** Takes a dead owner's (or a released) lock over, under the takeover token. */
+function takeOver(dir: string, name: string, refuse: (owner: number) => Error): void {
+  const path = join(dir, name);
+  const token = `${path}.takeover`;
+  if (!createExclusive(token)) {
+    const taker = Number(readText(token).trim());
+    if (!Number.isInteger(taker) || taker <= 0 || isAlive(taker)) throw refuse(taker);
+    rmSync(token, { force: true }); // left by a crash mid-takeover
+    if (!createExclusive(token)) throw refuse(Number(readText(token).trim()));
+  }
+  try {
+    // Someone may have taken it over before this process got the token.
+    const owner = lockOwner(dir, name);
+    if (owner !== undefined) throw refuse(owner);
+    const mine = `${path}.${String(process.pid)}`;
+    writeDurably(mine, String(process.pid));
+    renameSync(mine, path);
+  } finally {
+    rmSync(token, { force: true });
+  }
 }
 
 export function releaseDirLock(dir: string, name: string): void {
+  try {
+    heldHere.delete(join(realpathSync(dir), name));
+  } catch {
+    // the directory is gone: nothing is held there any more
+  }
   if (Number(readText(join(dir, name)).trim()) === process.pid) writeDurably(join(dir, name), '');
 }
 

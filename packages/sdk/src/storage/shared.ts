@@ -3,6 +3,13 @@
  * journals on one directory would each keep their own idea of the end of the chain. Every
  * user gets a handle; the instance closes when the last handle does.
  */
+const IDENTITY = Symbol('dpa-guard.shared-identity');
+
+/** The one instance behind a handle from sharedByKey (or the value itself). */
+export function identityOf(value: object): object {
+  return (value as { [IDENTITY]?: object })[IDENTITY] ?? value;
+}
+
 const instances = new Map<string, { value: { close(): Promise<void> }; users: number }>();
 
 export function sharedByKey<T extends { close(): Promise<void> }>(key: string, create: () => T): T {
@@ -16,6 +23,7 @@ export function sharedByKey<T extends { close(): Promise<void> }>(key: string, c
   let closed = false;
   return new Proxy(value, {
     get(target, property, receiver) {
+      if (property === IDENTITY) return target;
       if (property !== 'close') {
         const member: unknown = Reflect.get(target, property, receiver);
         return typeof member === 'function'
