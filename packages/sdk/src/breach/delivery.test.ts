@@ -335,6 +335,32 @@ describe('a signal never carries the data', () => {
       /BSN/,
     );
     await expect(h.service.signal({ ...leak, nature: ' ' })).rejects.toThrow(/art. 33/);
+    // The forms the guard itself reads as a BSN, in every text of the signal.
+    for (const text of ['BSN １１１２２２３３３', 'nr 111\u00a0222\u00a0333', 'b 111\u200b222333'])
+      await expect(h.service.signal({ ...leak, nature: text }), text).rejects.toThrow(/BSN/);
+    await expect(h.service.signal({ ...leak, paths: [`/users/${BSN}`] })).rejects.toThrow(/paths/);
+    await expect(h.service.signal({ ...leak, tenants: [BSN] })).rejects.toThrow(/tenants/);
+    // A date is not a BSN.
+    await expect(
+      h.service.signal({ ...leak, nature: 'On 2026-11-25 a laptop with exports was lost.' }),
+    ).resolves.toMatchObject({ nature: expect.stringContaining('laptop') });
+    expect(h.lines.join('')).not.toContain(BSN);
+  });
+
+  it('refuses a signal of the wrong shape with a clear error', async () => {
+    const h = harness({});
+    const wrong: [string, Record<string, unknown>][] = [
+      ['tenants', { tenants: 'acme' }],
+      ['approximateSubjects', { approximateSubjects: -1 }],
+      ['approximateRecords', { approximateRecords: Number.NaN }],
+      ['discoveredAt', { discoveredAt: new Date('nonsense') }],
+      ['discoveredAt', { discoveredAt: new Date('2999-01-01T00:00:00Z') }],
+      ['nature', { nature: 'x'.repeat(10_001) }],
+    ];
+    for (const [field, extra] of wrong)
+      await expect(h.service.signal({ ...leak, ...extra }), field).rejects.toThrow(
+        new RegExp(`signalBreach\\(\\{ ${field} \\}\\)`),
+      );
     expect(h.lines.join('')).not.toContain(BSN);
   });
 });

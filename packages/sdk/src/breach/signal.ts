@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { BsnDetector } from '../detect/bsn.js';
+import { normalise } from '../detect/normalise.js';
 import { DpaGuardError } from '../errors.js';
 import type { BreachSettings, Category, Contact, Purpose } from '../policy/types.js';
 import { BREACH_KINDS, type BreachKind, type BreachReport } from './report.js';
@@ -49,8 +51,11 @@ export interface BreachInput extends Omit<BreachReport, 'kind'> {
   client?: unknown;
 }
 
-// Nine digits in a row or in a BSN layout: a free-text field must never carry one.
-const NUMBER_LIKE = /\d(?:[ .\-/]?\d){7,}/;
+/** The longest free text a signal takes: a description, not a dump. */
+const MAX_TEXT = 10_000;
+
+let bsnDetector: BsnDetector | undefined;
+const CLOCK_SKEW_MS = 60_000;
 
 /** Builds a signal from a report or a person's input; throws on what must not be in it. */
 export function createSignal(
@@ -65,14 +70,28 @@ export function createSignal(
       `signalBreach({ kind }): "${String(kind)}" is not a breach kind; use one of ${BREACH_KINDS.join(', ')}.`,
     );
   }
-  for (const field of ['nature', 'consequences', 'measures'] as const) {
-    const text = input[field];
-    if (text !== undefined && NUMBER_LIKE.test(text)) {
-      throw new DpaGuardError(
-        'DPA_ERR_INVALID_OPTIONS',
-        `signalBreach({ ${field} }): describe the breach without the data itself; a number like a BSN is not allowed here.`,
+  checkShape(input, now);
+  // Every text of the signal goes to the controller's hook: none may carry a BSN, in any
+  // form the guard itself recognises (full-width digits, odd separators, a zero-width
+  // space), checked with the guard's own BSN detection. A date is not a BSN.
+  bsnDetector ??= new BsnDetector();
+  const texts: [string, unknown][] = [
+    ['nature', input.nature],
+    ['consequences', input.consequences],
+    ['measures', input.measures],
+    ['route', input.route],
+    ['policyVersion', input.policyVersion],
+    ...(input.paths ?? []).map((p): [string, unknown] => ['paths', p]),
+    ...(input.tenants ?? []).map((t): [string, unknown] => ['tenants', t]),
+  ];
+  for (const [field, text] of texts) {
+    if (text === undefined) continue;
+    if (typeof text !== 'string' || text.length > MAX_TEXT)
+      fail(`{ ${field} }): must be text of at most ${String(MAX_TEXT)} characters.`);
+    if (bsnDetector.inText(normalise(text).text, { own: undefined, path: [] }) !== undefined)
+      fail(
+        `{ ${field} }): describe the breach without the data itself; a number like a BSN is not allowed here.`,
       );
-    }
   }
   if (typeof input.nature !== 'string' || input.nature.trim() === '') {
     throw new DpaGuardError(
@@ -100,6 +119,30 @@ export function createSignal(
     ...optional('purpose', input.purpose),
     ...optional('policyVersion', input.policyVersion),
   };
+}
+
+function fail(message: string): never {
+  throw new DpaGuardError('DPA_ERR_INVALID_OPTIONS', `signalBreach(${message}`);
+}
+
+/** Lists are lists, counts are counts, a date is a date: a clear error, not a later crash. */
+function checkShape(input: BreachInput, now: Date): void {
+  for (const field of ['tenants', 'categories', 'paths'] as const) {
+    const list = input[field];
+    if (list !== undefined && (!Array.isArray(list) || list.some((x) => typeof x !== 'string')))
+      fail(`{ ${field} }): must be a list of strings.`);
+  }
+  for (const field of ['approximateSubjects', 'approximateRecords'] as const) {
+    const count = input[field];
+    if (count !== undefined && !(Number.isSafeInteger(count) && count >= 0))
+      fail(`{ ${field} }): must be a whole number, 0 or more.`);
+  }
+  const at = input.discoveredAt;
+  if (at !== undefined && !(at instanceof Date && !Number.isNaN(at.getTime())))
+    fail('{ discoveredAt }): must be a valid Date.');
+  // A discovery in the future would move the deadline (and its escalation) out with it.
+  if (at !== undefined && at.getTime() > now.getTime() + CLOCK_SKEW_MS)
+    fail('{ discoveredAt }): lies in the future; give the time the breach was discovered.');
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
