@@ -89,3 +89,65 @@ describe('the response check', () => {
     expect(JSON.stringify(sink.reports)).not.toContain(BSN);
   });
 });
+
+describe('a body over the limit under monitor', () => {
+  function monitorApp(received: unknown[]) {
+    const guard = createGuard({
+      audit: { enabled: false },
+      policy: [
+        {
+          name: 'small.json',
+          document: {
+            version: 'small',
+            mode: 'monitor',
+            detection: { limits: { maxBodyBytes: 1000 } },
+          },
+        },
+      ],
+    });
+    const a = express();
+    const dpa = dpaGuard({ guard, logger: false });
+    a.use(dpa);
+    a.post('/imports', dpa.purpose('provide'), express.json({ limit: '1mb' }), (req, res) => {
+      received.push(req.body);
+      res.status(201).json({});
+    });
+    return a;
+  }
+
+  it('goes on to the route whole when its length was declared', async () => {
+    const received: unknown[] = [];
+    const server = await listen(monitorApp(received));
+    const rows = Array.from({ length: 100 }, (_, i) => ({ row: i, text: 'een regel tekst' }));
+    try {
+      expect((await post(`${server.url}/imports`, { rows })).status).toBe(201);
+    } finally {
+      await server.close();
+    }
+    expect(received).toEqual([{ rows }]);
+  });
+
+  it('is refused, not passed on empty, when it came without a length and was read', async () => {
+    const received: unknown[] = [];
+    const server = await listen(monitorApp(received));
+    const text = JSON.stringify({ rows: 'x'.repeat(5000) });
+    try {
+      const res = await fetch(`${server.url}/imports`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: new ReadableStream({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode(text));
+            controller.close();
+          },
+        }),
+        duplex: 'half',
+      });
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { detail: string }).detail).toContain('Content-Length');
+    } finally {
+      await server.close();
+    }
+    expect(received).toEqual([]);
+  });
+});

@@ -10,7 +10,12 @@ export type BodyOutcome =
     }
   | { kind: 'empty' }
   | { kind: 'malformed'; detail: string }
-  | { kind: 'too-large'; detail: string }
+  | {
+      kind: 'too-large';
+      detail: string;
+      /** Part of the body was read before the limit showed: it cannot be passed on. */
+      consumed: boolean;
+    }
   | { kind: 'unsupported'; detail: string };
 
 export interface BodyReaderOptions {
@@ -63,6 +68,10 @@ export function createBodyReader(
   return (req, res, done) => {
     if (req.body !== undefined) return done(parsedBefore(req.body as unknown));
     if (!hasBody(req)) return done({ kind: 'empty' });
+    // Declared too large: said so without reading a byte, so that under monitor the body
+    // goes on to the route as it came.
+    if (Number(req.get('content-length') ?? 0) > options.limit)
+      return done({ kind: 'too-large', detail: TOO_LARGE, consumed: false });
     const tryParser = (k: number): void => {
       const parser = parsers[k];
       if (parser === undefined) {
@@ -107,14 +116,13 @@ function hasBody(req: Request): boolean {
   return req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
 }
 
+const TOO_LARGE = 'the body is larger than the policy lets dpa-guard inspect';
+
 function outcomeOf(error: unknown): BodyOutcome {
   const { type, status } = error as { type?: string; status?: number };
   switch (type ?? '') {
     case 'entity.too.large':
-      return {
-        kind: 'too-large',
-        detail: 'the body is larger than the policy lets dpa-guard inspect',
-      };
+      return { kind: 'too-large', detail: TOO_LARGE, consumed: true };
     case 'encoding.unsupported':
       return {
         kind: 'unsupported',

@@ -105,20 +105,25 @@ export function dpaGuard(options: DpaGuardOptions = {}): DpaGuardMiddleware {
     outcome: BodyOutcome & { kind: 'too-large' | 'unsupported' },
     base: Decision,
   ) => {
+    // Under monitor a body goes on as it came; one read in part before its size showed
+    // (sent without a length) cannot, and is refused rather than passed on empty.
+    const consumed = outcome.kind === 'too-large' && outcome.consumed;
     const decision: Decision = {
       ...base,
       outcome: 'uninspectable',
-      blocked: base.mode === 'enforce',
+      blocked: base.mode === 'enforce' || consumed,
     };
     evidence(decision, req);
     if (!decision.blocked) return next();
     const code =
       outcome.kind === 'too-large' ? 'DPA_ERR_BODY_TOO_LARGE' : 'DPA_ERR_UNSUPPORTED_BODY';
+    const why =
+      base.mode === 'enforce'
+        ? 'the policy enforces, so the write is refused'
+        : 'it was sent without a length and read up to the limit, so it cannot be passed on; send it with a Content-Length';
     sendProblem(
       res,
-      problem(code, `${outcome.detail}; the policy enforces, so the write is refused.`, {
-        policyVersion: decision.policyVersion,
-      }),
+      problem(code, `${outcome.detail}; ${why}.`, { policyVersion: decision.policyVersion }),
     );
   };
 
