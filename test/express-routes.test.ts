@@ -90,6 +90,25 @@ describe('the response check', () => {
   });
 });
 
+describe('a form with more fields than the parser reads', () => {
+  it('is refused as too large, not as unreadable', async () => {
+    const { app: a } = app();
+    const server = await listen(a);
+    try {
+      const form = Array.from({ length: 1001 }, (_, i) => `f${String(i)}=x`).join('&');
+      const res = await fetch(`${server.url}/other`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form,
+      });
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { code: string }).code).toBe('DPA_ERR_BODY_TOO_LARGE');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('a body over the limit under monitor', () => {
   function monitorApp(received: unknown[]) {
     const guard = createGuard({

@@ -123,6 +123,12 @@ function outcomeOf(error: unknown): BodyOutcome {
   switch (type ?? '') {
     case 'entity.too.large':
       return { kind: 'too-large', detail: TOO_LARGE, consumed: true };
+    case 'parameters.too.many':
+      return {
+        kind: 'too-large',
+        detail: 'the form has more fields than dpa-guard reads (1,000)',
+        consumed: true,
+      };
     case 'encoding.unsupported':
       return {
         kind: 'unsupported',
