@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -182,6 +182,36 @@ describe('webhook delivery (nock)', () => {
     await h.service.runOnce();
     expect(scope.isDone()).toBe(true);
     expect((await h.service.list())[0]!.state).toBe('delivered');
+  });
+
+  it('says loudly, once, that a damaged journal had records it could not read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dpa-outbox-damaged-'));
+    const first = new FileOutbox(dir);
+    const signal = { ...leak, id: 'brs_1', discoveredAt: '2026-11-25T10:00:00Z' };
+    await first.add({ ...signal, deadline: '2026-11-26T10:00:00Z' } as never);
+    await first.close();
+    const path = join(dir, 'outbox.jsonl');
+    writeFileSync(path, `not a record\n${readFileSync(path, 'utf8')}`);
+    const lines: string[] = [];
+    const service = new BreachService({
+      outbox: new FileOutbox(dir),
+      settings: () => ({
+        hooks: {},
+        deadlineHours: 24,
+        escalateBeforeHours: 4,
+        massExport: { subjects: 500, windowMinutes: 60 },
+      }),
+      clock: () => new Date('2026-11-25T10:00:00Z'),
+      env: {},
+      random: () => 0.5,
+      logger: pino({}, { write: (l: string) => lines.push(l) }),
+    });
+    await service.runOnce();
+    await service.runOnce();
+    const damaged = lines.filter((l) => l.includes('could not be read'));
+    expect(damaged).toHaveLength(1);
+    expect(JSON.parse(damaged[0]!)).toMatchObject({ level: 50, dpa: { breach: { discarded: 1 } } });
+    expect((await service.list()).map((s) => s.id)).toEqual(['brs_1']);
   });
 
   it('delivers once when two guards in one process share an outbox directory', async () => {

@@ -64,4 +64,6 @@ export interface BreachOutbox {
   markDone?(id: string): Promise<void>;
   /** Whether this instance runs the deadline clock now (exactly one instance does). */
   isLeader?(): Promise<boolean>;
+  /** Records found on open that could not be read (a damaged journal), for the log. */
+  readonly discarded?: number;
 }

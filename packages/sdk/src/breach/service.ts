@@ -77,6 +77,7 @@ export class BreachService implements BreachSink {
     Pick<BreachServiceOptions, 'logger' | 'requestsDir' | 'onRecorded' | 'onDelivered'>;
   readonly #gone = new Set<string>();
   #running: Promise<void> | undefined;
+  #discardedReported = false;
   #again = false;
   #timer: NodeJS.Timeout | undefined;
   #started = false;
@@ -205,6 +206,7 @@ export class BreachService implements BreachSink {
     // The deadline clock: on one instance at a time, over every open signal.
     const leader = (await outbox.isLeader?.()) ?? true;
     const all = await outbox.entries();
+    this.#reportDiscarded();
     if (leader) {
       for (const entry of all) {
         if (isDone(entry, targets) || entry.escalatedAt !== undefined) continue;
@@ -256,6 +258,20 @@ export class BreachService implements BreachSink {
     }
     const done = all.filter((e) => isDone(e, targets)).length;
     if (done >= this.#o.compactAfter) await outbox.compact((e) => isDone(e, targets));
+  }
+
+  /**
+   * A record in the middle of the journal that could not be read may have been a signal:
+   * it is not guessed at, but said loudly, once, so that a person looks at the file.
+   */
+  #reportDiscarded(): void {
+    const discarded = this.#o.outbox.discarded ?? 0;
+    if (discarded === 0 || this.#discardedReported) return;
+    this.#discardedReported = true;
+    this.#o.logger?.error(
+      { dpa: { breach: { discarded } } },
+      'dpa-guard breach outbox: records that could not be read were skipped; the journal may be damaged, and a signal in it may be missing',
+    );
   }
 
   async #attempt(entry: OutboxEntry, target: HookTarget, state: DeliveryState): Promise<void> {
