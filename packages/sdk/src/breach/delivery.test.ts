@@ -184,6 +184,22 @@ describe('webhook delivery (nock)', () => {
     expect((await h.service.list())[0]!.state).toBe('delivered');
   });
 
+  it('records a network failure by its kind and code, never by a message that quotes the URL', async () => {
+    nock.enableNetConnect('127.0.0.1');
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const url = `http://127.0.0.1:${String(port)}/breach?token=hook-token-in-the-url`;
+    const h = harness({ primary: { url } });
+    await h.service.signal(leak);
+    await h.service.runOnce();
+    nock.disableNetConnect();
+    const [status] = await h.service.list();
+    expect(status!.deliveries.primary!.lastError).toBe('network: TypeError (ECONNREFUSED)');
+    expect(h.lines.join('')).not.toContain('hook-token-in-the-url');
+  });
+
   it('says loudly, once, that a damaged journal had records it could not read', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dpa-outbox-damaged-'));
     const first = new FileOutbox(dir);
