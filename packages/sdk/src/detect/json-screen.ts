@@ -2,13 +2,13 @@ import type { Limits } from '../policy/types.js';
 import {
   ACCEPT,
   BACKSLASH,
-  foldedClasses,
-  foldNew,
-  NEW_FOLDS_PER_TEXT,
+  newFoldBudget,
   NON_ASCII,
   OTHER,
   QUOTE,
+  readBeyondAscii,
   TEXT_CLASS,
+  type FoldBudget,
   type Prefilter,
 } from './prefilter.js';
 
@@ -129,7 +129,7 @@ export function screenJson(
   let lastStart = 0; // the last string, in case a ':' makes it a field name
   let lastEnd = -1;
   let lastEscaped = false;
-  let newFolds = 0; // characters beyond ASCII folded for the first time (see foldNew)
+  let budget: FoldBudget | undefined; // first-time folds, for the whole body
   let i = 0;
   while (i < n) {
     const byte = bytes[i]!;
@@ -158,15 +158,8 @@ export function screenJson(
           if (state < 0) return false;
           continue;
         }
-        let classes = foldedClasses(point);
-        if (classes === undefined) {
-          if (++newFolds > NEW_FOLDS_PER_TEXT) return false;
-          classes = foldNew(point);
-        }
-        for (let k = 0; k < classes.length; k++) {
-          state = table[state + classes[k]!]!;
-          if (state < 0) return false;
-        }
+        state = readBeyondAscii(table, state, point, (budget ??= newFoldBudget()));
+        if (state < 0) return false;
       }
       // The closing quote ends the string's last word.
       if (table[state + OTHER] === ACCEPT) return false;

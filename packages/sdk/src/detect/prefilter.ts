@@ -166,7 +166,7 @@ export class Prefilter {
   mayHold(text: string): boolean {
     const table = this.table;
     let state = 0;
-    let newFolds = 0;
+    let budget: FoldBudget | undefined;
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
       if (code < 128) {
@@ -176,15 +176,8 @@ export class Prefilter {
       }
       const point = text.codePointAt(i)!;
       if (point > 0xffff) i++;
-      let classes = foldedClasses(point);
-      if (classes === undefined) {
-        if (++newFolds > NEW_FOLDS_PER_TEXT) return true;
-        classes = foldNew(point);
-      }
-      for (let k = 0; k < classes.length; k++) {
-        state = table[state + classes[k]!]!;
-        if (state < 0) return true;
-      }
+      state = readBeyondAscii(table, state, point, (budget ??= newFoldBudget()));
+      if (state < 0) return true;
     }
     // The end of the text ends its last word.
     return table[state + OTHER] === ACCEPT;
@@ -208,7 +201,33 @@ const SEEN_FOLDS_LIMIT = 4096;
  * goes to the full path, which folds every character anyway: a body of thousands of
  * distinct characters is not folded twice over.
  */
-export const NEW_FOLDS_PER_TEXT = 64;
+const NEW_FOLDS_PER_TEXT = 64;
+
+/** First-time folds one text (or one JSON body) has left; made at its first such character. */
+export interface FoldBudget {
+  left: number;
+}
+export const newFoldBudget = (): FoldBudget => ({ left: NEW_FOLDS_PER_TEXT });
+
+/**
+ * Both screens' step for a character beyond ASCII: the state after reading it as
+ * normalisation folds it (see foldedClasses), or ACCEPT when the text may hold a finding,
+ * which is also the answer once `budget` is spent.
+ */
+export function readBeyondAscii(
+  table: Int32Array,
+  state: number,
+  codePoint: number,
+  budget: FoldBudget,
+): number {
+  let classes = foldedClasses(codePoint);
+  if (classes === undefined) {
+    if (--budget.left < 0) return ACCEPT;
+    classes = foldNew(codePoint);
+  }
+  for (let k = 0; k < classes.length && state >= 0; k++) state = table[state + classes[k]!]!;
+  return state;
+}
 
 /**
  * The classes a character beyond ASCII reads as, if it was folded before: the class of
@@ -218,7 +237,7 @@ export const NEW_FOLDS_PER_TEXT = 64;
  * character ends them. Normalisation folds one code point at a time, so this is exactly
  * what it does. Undefined for a character not folded yet: see {@link foldNew}.
  */
-export function foldedClasses(codePoint: number): Uint8Array | undefined {
+function foldedClasses(codePoint: number): Uint8Array | undefined {
   if (typedFolds.size === 0)
     for (const [from, to] of TYPED_RANGES)
       for (let cp = from; cp <= to; cp++) typedFolds.set(cp, classesOfFold(cp));
@@ -226,7 +245,7 @@ export function foldedClasses(codePoint: number): Uint8Array | undefined {
 }
 
 /** Folds a character not folded before, and keeps its classes. */
-export function foldNew(codePoint: number): Uint8Array {
+function foldNew(codePoint: number): Uint8Array {
   const classes = classesOfFold(codePoint);
   if (seenFolds.size >= SEEN_FOLDS_LIMIT) seenFolds.clear();
   seenFolds.set(codePoint, classes);
