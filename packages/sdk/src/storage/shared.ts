@@ -1,15 +1,10 @@
+const IDENTITY = Symbol('dpa-guard.shared-identity');
+
 /**
  * One instance per key (a directory) in a process, however many guards use it: two file
  * journals on one directory would each keep their own idea of the end of the chain. Every
  * user gets a handle; the instance closes when the last handle does.
  */
-const IDENTITY = Symbol('dpa-guard.shared-identity');
-
-/** The one instance behind a handle from sharedByKey (or the value itself). */
-export function identityOf(value: object): object {
-  return (value as { [IDENTITY]?: object })[IDENTITY] ?? value;
-}
-
 const instances = new Map<string, { value: { close(): Promise<void> }; users: number }>();
 
 export function sharedByKey<T extends { close(): Promise<void> }>(key: string, create: () => T): T {
@@ -40,4 +35,9 @@ export function sharedByKey<T extends { close(): Promise<void> }>(key: string, c
       };
     },
   });
+}
+
+/** The one instance behind a handle from sharedByKey (or the value itself). */
+export function identityOf(value: object): object {
+  return (value as { [IDENTITY]?: object })[IDENTITY] ?? value;
 }
