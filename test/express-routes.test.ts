@@ -66,7 +66,9 @@ describe('a body another parser read first', () => {
     try {
       const res = await post(`${server.url}/other`, { remark: `BSN ${BSN}` });
       expect(res.status).toBe(415);
-      const problem = (await res.json()) as { code: string; detail: string };
+      const text = await res.text();
+      expect(text).not.toContain(BSN);
+      const problem = JSON.parse(text) as { code: string; detail: string };
       expect(problem.code).toBe('DPA_ERR_UNSUPPORTED_BODY');
       expect(problem.detail).toContain('before dpa-guard');
     } finally {
