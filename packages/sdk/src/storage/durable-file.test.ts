@@ -63,41 +63,55 @@ describe('cutDurably', () => {
 });
 
 describe('takeDirLock', () => {
-  // Of processes that find a dead owner's lock at the same moment, one takes it over.
+  // Of processes that find a dead owner's lock at the same moment, one takes it over. Each
+  // contender stays alive until every one has answered (the test closes their stdin), so
+  // the winner is a live owner for as long as any other looks, however late that one
+  // starts on a loaded machine: no timing decides the outcome.
   const contender = `
     import { takeDirLock } from ${JSON.stringify(new URL('../../dist/storage/durable-file.js', import.meta.url).href)};
     const [dir, go] = process.argv.slice(1);
     while (Date.now() < Number(go)) {}
     try { takeDirLock(dir, 'x.lock', 'test'); console.log('won'); } catch { console.log('lost'); }
-    setTimeout(() => {}, 300); // stay alive, so the lock's owner is alive while others look
+    process.stdin.resume();
+    process.stdin.on('end', () => process.exit(0));
   `;
-  const race = (dir: string, go: number) =>
-    new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, [
-        '--input-type=module',
-        '-e',
-        contender,
-        dir,
-        String(go),
-      ]);
+  const start = (dir: string, go: number) => {
+    const child = spawn(process.execPath, [
+      '--input-type=module',
+      '-e',
+      contender,
+      dir,
+      String(go),
+    ]);
+    const answered = new Promise<string>((resolve, reject) => {
       let out = '';
-      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out.includes('\n')) resolve(out.trim());
+      });
       child.on('error', reject);
-      child.on('exit', () => resolve(out.trim()));
+      child.on('exit', (code) => resolve(out.trim() || `exited ${String(code)}`));
     });
+    const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+    return { answered, exited, release: () => child.stdin.end() };
+  };
 
   it("lets one of several processes take over a dead owner's lock", async () => {
     for (let round = 0; round < 3; round++) {
       const dir = mkdtempSync(join(tmpdir(), 'dpa-lock-'));
       writeFileSync(join(dir, 'x.lock'), '999999999'); // no such process
+      // A common start time makes real races likely; correctness does not depend on it.
       const go = Date.now() + 400;
-      const results = await Promise.all(Array.from({ length: 6 }, () => race(dir, go)));
+      const contenders = Array.from({ length: 6 }, () => start(dir, go));
+      const results = await Promise.all(contenders.map((c) => c.answered));
+      for (const c of contenders) c.release();
+      await Promise.all(contenders.map((c) => c.exited));
       expect(
         results.filter((r) => r === 'won'),
         results.join(' '),
       ).toHaveLength(1);
     }
-  }, 20_000);
+  }, 60_000);
 
   it('refuses a second holder in the same process, also through a symlink, until released', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dpa-lock-'));
