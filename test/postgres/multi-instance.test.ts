@@ -1,4 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -87,15 +91,21 @@ describePostgres('four instances append to one tenant chain', () => {
   afterAll(() => schema.drop());
 
   it('keeps one unbroken chain of 4,000 records, and finds a row changed in SQL', async () => {
+    // Every instance signs a checkpoint in each of its appends' transactions, with one key.
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const publicKeyFile = join(mkdtempSync(join(tmpdir(), 'dpa-key-')), 'audit-signing.pub');
+    writeFileSync(publicKeyFile, publicKey.export({ format: 'pem', type: 'spki' }));
+    const key = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
     const writers = ['1', '2', '3', '4'].map((name) =>
-      start('pg-audit.mjs', [DATABASE_URL!, schema.name, '1000', name]),
+      start('pg-audit.mjs', [DATABASE_URL!, schema.name, '1000', name, key]),
     );
     await Promise.all(writers.map((w) => w.message));
-    const verify = await cliOnSchema(schema.name, 'audit', 'verify');
-    expect([verify.code, verify.stdout]).toEqual([
-      0,
-      'valid: 4000 record(s) in one unbroken chain (tenant "acme")\n',
-    ]);
+    const verify = await cliOnSchema(schema.name, 'audit', 'verify', '--public-key', publicKeyFile);
+    expect(verify.code, verify.stdout).toBe(0);
+    expect(verify.stdout).toMatch(
+      /^valid: 4000 record\(s\) in one unbroken chain \(tenant "acme"\)\n/,
+    );
+    expect(verify.stdout).toMatch(/records 1–4000 anchored/);
 
     const client = new pg.Client({ connectionString: DATABASE_URL });
     await client.connect();
@@ -106,7 +116,7 @@ describePostgres('four instances append to one tenant chain', () => {
     const tampered = await cliOnSchema(schema.name, 'audit', 'verify');
     expect(tampered.code).toBe(1);
     expect(tampered.stdout).toContain(
-      `BROKEN at "${schema.name}".audit_log tenant "acme":2345 (record 2345): altered`,
+      `altered at "${schema.name}".audit_log tenant "acme":2345: record 2345: `,
     );
   });
 });

@@ -14,7 +14,7 @@ describePostgres('PostgreSQL stores', () => {
       createPostgresStores({ connectionString: DATABASE_URL!, schema: schema.name }),
     );
     const applied = await Promise.all(many.map((s) => s.migrate()));
-    expect(applied.flat()).toEqual(['001_stores.sql']);
+    expect(applied.flat()).toEqual(['001_stores.sql', '002_audit_checkpoints.sql']);
     await Promise.all(many.map((s) => s.close()));
     const cli = await cliOnSchema(schema.name, 'db', 'migrate');
     expect([cli.code, cli.stdout]).toEqual([0, 'Up to date: no migration to apply.\n']);

@@ -65,6 +65,24 @@ export const ErrorCodes = {
     summary:
       'The guard requires every processing to be bound to a tenant (clause 2.1) and none was resolved for this request.',
   },
+  DPA_ERR_TENANT_INVALID: {
+    status: 400,
+    title: 'Tenant id not valid',
+    summary:
+      'A tenant id is not lowercase letters, digits, dots, dashes or underscores of at most 63 characters, or it holds data the guard detects (a BSN); it is refused and never written to a log or record.',
+  },
+  DPA_ERR_AUDIT_KEY_MISSING: {
+    status: 500,
+    title: 'Audit signing key missing',
+    summary:
+      'The policy requires signed audit checkpoints (audit.signing.required) and no signing key was found in the environment variable or file it names; the guard does not start.',
+  },
+  DPA_ERR_AUDIT_KEY_INVALID: {
+    status: 500,
+    title: 'Audit signing key not usable',
+    summary:
+      'The audit signing or verifying key is not an Ed25519 key in PEM or base64 DER, cannot be read, or lies inside the audit directory it would sign for.',
+  },
   DPA_ERR_TRANSFER_BLOCKED: {
     status: 500,
     title: 'Transfer blocked',

@@ -3,7 +3,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { directoryCopy, hookCopy, type CheckpointCopy } from './audit/checkpoint-copies.js';
+import { FileCheckpoints, type CheckpointSettings } from './audit/checkpointer.js';
 import { FileAuditJournal, type AuditJournal } from './audit/journal.js';
+import { DEFAULT_SIGNING_KEY_ENV, loadSigningKey } from './audit/signing-key.js';
 import type { AuditEntry } from './audit/record.js';
 import { FileOutbox } from './breach/file-outbox.js';
 import { BreachService } from './breach/service.js';
@@ -12,7 +15,7 @@ import { DpaGuardError } from './errors.js';
 import type { Guard } from './guard.js';
 import type { CheckedOptions } from './guard-options.js';
 import type { PolicyRuntime } from './policy/runtime.js';
-import type { StoreSettings } from './policy/types.js';
+import type { Policy, StoreSettings } from './policy/types.js';
 import { createPostgresStores } from './postgres/index.js';
 import { defaultDataDir } from './storage/dirs.js';
 import { sharedByKey } from './storage/shared.js';
@@ -124,6 +127,7 @@ function fileJournal(
   dir: string,
   clock: () => Date,
   maxFileBytes: number | undefined,
+  checkpoints: CheckpointSettings | undefined,
 ): AuditJournal {
   return sharedByKey(
     `audit:${dir}`,
@@ -131,23 +135,84 @@ function fileJournal(
       new FileAuditJournal(dir, {
         clock,
         ...(maxFileBytes === undefined ? {} : { maxFileBytes }),
+        ...(checkpoints === undefined
+          ? {}
+          : { checkpoints: new FileCheckpoints(dir, checkpoints) }),
       }),
   );
 }
 
+/**
+ * How the trail is checkpointed: the signing key (given in code, a file the policy names, or
+ * the environment), how often, and the copies out of the box. Undefined without a key; a
+ * policy that requires one stops the guard here, at start-up, with what to do.
+ */
+export function checkpointSettings(
+  settings: CheckedOptions,
+  runtime: PolicyRuntime,
+  dir: string | undefined,
+): CheckpointSettings | undefined {
+  const policy: Policy = runtime.current.policy;
+  const { signing, checkpoints, origin } = policy.audit;
+  const key = loadSigningKey({
+    given: settings.audit.signingKey,
+    file: signing.keyFile,
+    envName: signing.keyEnv,
+    env: process.env,
+    dataDir: dir,
+  });
+  if (key === undefined) {
+    if (signing.required)
+      throw new DpaGuardError(
+        'DPA_ERR_AUDIT_KEY_MISSING',
+        `the policy requires signed audit checkpoints (audit.signing.required), but no signing key was found: set the environment variable ${signing.keyEnv ?? DEFAULT_SIGNING_KEY_ENV}${signing.keyFile === undefined ? ' or name a file in audit.signing.keyFile' : ''} (make a key pair with "npx dpa-guard audit keygen --out <dir outside the data directory>").`,
+      );
+    return undefined;
+  }
+  const copies: CheckpointCopy[] = [];
+  if (checkpoints.copyDir !== undefined)
+    copies.push(directoryCopy(resolve(checkpoints.copyDir), key.publicKeyPem, settings.logger));
+  if (checkpoints.toHooks)
+    copies.push(
+      hookCopy(
+        () => runtime.current.policy.breach.hooks,
+        {
+          env: settings.breach.env ?? process.env,
+          clock: settings.clock,
+          fetch: (...args) => globalThis.fetch(...args),
+        },
+        settings.logger,
+      ),
+    );
+  return {
+    key,
+    origin,
+    everyRecords: checkpoints.everyRecords,
+    everyMs: checkpoints.everySeconds * 1000,
+    clock: settings.clock,
+    copies,
+    logger: settings.logger,
+  };
+}
+
 /** The audit trail; the file journal opens (and creates its directory) on the first record. */
-export function createAudit(settings: CheckedOptions): GuardAudit | undefined {
+export function createAudit(
+  settings: CheckedOptions,
+  runtime: PolicyRuntime,
+): GuardAudit | undefined {
   const options = settings.audit;
   if (options.enabled === false) return undefined;
-  const journal =
-    options.journal ??
-    fileJournal(
-      options.dir === undefined
+  const dir =
+    options.journal !== undefined
+      ? undefined
+      : options.dir === undefined
         ? defaultDataDir(process.cwd(), process.env, 'audit')
-        : resolve(options.dir),
-      settings.clock,
-      options.maxFileBytes,
-    );
+        : resolve(options.dir);
+  const checkpoints = checkpointSettings(settings, runtime, dir);
+  const journal =
+    options.journal ?? fileJournal(dir!, settings.clock, options.maxFileBytes, checkpoints);
+  if (checkpoints !== undefined && options.journal?.checkpointWith !== undefined)
+    options.journal.checkpointWith(checkpoints);
   const failed = (error: unknown) => {
     settings.logger?.error(
       { err: { name: (error as Error).name, code: (error as { code?: string }).code } },

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AuditJournal } from './audit/journal.js';
 import { checkOptions } from './guard-options.js';
@@ -60,6 +61,12 @@ export interface AuditOptions {
   journal?: AuditJournal;
   /** Rotate journal files at this size. Default 10 MiB. */
   maxFileBytes?: number;
+  /**
+   * The Ed25519 private key that signs checkpoints (PEM, base64 DER or a KeyObject), instead
+   * of the file or environment variable the policy's `audit.signing` names. Never keep it in
+   * the audit directory. Default: none given here.
+   */
+  signingKey?: string | KeyObject;
 }
 
 /** Options of the breach outbox; every one is optional. */
@@ -245,7 +252,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
     settings.breach.outbox ??= postgres.outbox;
     settings.audit.journal ??= postgres.audit;
   }
-  const audit = createAudit(settings);
+  const audit = createAudit(settings, runtime);
   const breaches =
     settings.breachSink === undefined ? createBreachService(settings, runtime, audit) : undefined;
   const sink: BreachSink = settings.breachSink ?? breaches!;

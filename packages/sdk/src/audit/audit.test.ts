@@ -188,7 +188,7 @@ describe('the hash-chained journal', () => {
     );
     const bad = await runCapture(['audit', 'verify', dir]);
     expect(bad.code).toBe(1);
-    expect(bad.stdout).toMatch(/^BROKEN at audit-000001\.jsonl:2 \(record 2\): altered/);
+    expect(bad.stdout).toMatch(/^BROKEN \(.*\): altered at audit-000001\.jsonl:2: record 2: /);
   });
 });
 

@@ -9,6 +9,7 @@ import {
   settleable,
   takeDirLock,
 } from '../storage/durable-file.js';
+import type { ChainWatcher, CheckpointSettings } from './checkpointer.js';
 import {
   chainLine,
   chainText,
@@ -34,6 +35,11 @@ export interface AuditJournal {
   enqueue?(entry: AuditEntry): Promise<void>;
   /** Every record, in chain order. */
   records(): AsyncIterable<AuditRecord>;
+  /**
+   * Optional: a shared store that signs checkpoints of its chains itself (in its own
+   * transactions) takes the settings here; the guard calls it when it has a signing key.
+   */
+  checkpointWith?(settings: CheckpointSettings): void;
   close(): Promise<void>;
 }
 
@@ -78,11 +84,20 @@ export class FileAuditJournal implements AuditJournal {
   #headAgain = false;
   /** Entries given to enqueue that wait to be chained, with their times and one promise. */
   #queued: QueuedEntries | undefined;
+  readonly #checkpoints: ChainWatcher | undefined;
 
-  constructor(dir: string, options: { maxFileBytes?: number; clock?: () => Date } = {}) {
+  /**
+   * `checkpoints`: signs checkpoints of the chain as it grows (see {@link FileCheckpoints});
+   * without it the trail is hash-chained but unsigned.
+   */
+  constructor(
+    dir: string,
+    options: { maxFileBytes?: number; clock?: () => Date; checkpoints?: ChainWatcher } = {},
+  ) {
     this.#dir = dir;
     this.#maxFileBytes = options.maxFileBytes ?? 10 * 1024 * 1024;
     this.#clock = options.clock ?? (() => new Date());
+    this.#checkpoints = options.checkpoints;
   }
 
   /**
@@ -114,6 +129,9 @@ export class FileAuditJournal implements AuditJournal {
         if (last !== undefined) this.#last = { seq: last.seq, hash: last.hash };
       }
     }
+    // Signed before any record of this process is written: nothing stands after a
+    // `close` checkpoint but what follows an `open` one.
+    this.#checkpoints?.opened(this.#last);
     // A line that failed leaves a gap the next lines would link across: stop at the
     // first failure, and the next append reopens from what the disk holds.
     this.#appender = new DurableAppender(join(this.#dir, fileName(this.#fileNumber)), {
@@ -216,6 +234,7 @@ export class FileAuditJournal implements AuditJournal {
       () => {
         if (this.#durable === undefined || batch.newest.seq > this.#durable.seq)
           this.#durable = batch.newest;
+        this.#checkpoints?.durable(this.#durable);
         this.#writeHead();
       },
       async () => {
@@ -275,6 +294,7 @@ export class FileAuditJournal implements AuditJournal {
         await writeFile(join(this.#dir, HEAD), JSON.stringify(this.#durable)).catch(
           () => undefined,
         );
+      if (this.#locked) await this.#checkpoints?.close(this.#durable ?? this.#last);
     } finally {
       this.#appender = undefined;
       if (this.#locked) releaseDirLock(this.#dir, LOCK);

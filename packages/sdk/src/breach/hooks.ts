@@ -24,80 +24,98 @@ export interface FunctionHook {
   deliver(signal: BreachSignal): void | Promise<void>;
 }
 
-/** The webhook body (Standard Webhooks): small, typed, the signal as data. */
-export function webhookBody(signal: BreachSignal, now: Date): string {
-  return JSON.stringify({
-    type: `breach.${signal.kind}`,
-    timestamp: now.toISOString(),
-    data: signal,
-  });
+/** One event for a webhook: its stable id (the receiver deduplicates on it), type and data. */
+export interface HookEvent {
+  id: string;
+  type: string;
+  data: unknown;
+}
+
+/** A breach signal as a webhook event (`breach.<kind>`), its id on every retry. */
+export function signalEvent(signal: BreachSignal): HookEvent {
+  return { id: signal.id, type: `breach.${signal.kind}`, data: signal };
+}
+
+/** The webhook body (Standard Webhooks): small, typed, the event's data as it is. */
+export function webhookBody(event: HookEvent, now: Date): string {
+  return JSON.stringify({ type: event.type, timestamp: now.toISOString(), data: event.data });
+}
+
+/** What posting to a webhook needs besides the hook itself. */
+export interface WebhookContext {
+  env: NodeJS.ProcessEnv;
+  clock: () => Date;
+  fetch: typeof fetch;
 }
 
 /**
- * A Standard Webhooks 1.0 endpoint: `webhook-id` is the signal's id on every retry,
- * `webhook-timestamp` the attempt's time, `webhook-signature` the HMAC over both and the
- * body with the `whsec_` secret from the environment variable the policy names.
+ * A Standard Webhooks 1.0 endpoint for breach signals: `webhook-id` is the signal's id on
+ * every retry, `webhook-timestamp` the attempt's time, `webhook-signature` the HMAC over
+ * both and the body with the `whsec_` secret from the environment variable the policy names.
  */
-export function webhookTarget(
-  name: string,
-  hook: BreachHook,
-  options: { env: NodeJS.ProcessEnv; clock: () => Date; fetch: typeof fetch },
-): HookTarget {
+export function webhookTarget(name: string, hook: BreachHook, context: WebhookContext): HookTarget {
   return {
     name,
     role: hook.role ?? 'primary',
-    async deliver(signal) {
-      const now = options.clock();
-      const body = webhookBody(signal, now);
-      const timestamp = Math.floor(now.getTime() / 1000);
-      const headers: Record<string, string> = {
-        'content-type': 'application/json',
-        'webhook-id': signal.id,
-        'webhook-timestamp': String(timestamp),
-      };
-      if (hook.secretEnv !== undefined) {
-        const secret = options.env[hook.secretEnv];
-        if (secret === undefined || secret === '')
-          return {
-            kind: 'retry',
-            error: `environment variable ${hook.secretEnv} (the signing secret) is not set`,
-          };
-        try {
-          headers['webhook-signature'] = signWebhook(secret, signal.id, timestamp, body);
-        } catch (error) {
-          return { kind: 'retry', error: `${hook.secretEnv}: ${(error as Error).message}` };
-        }
-      }
-      let response: Response;
-      try {
-        response = await options.fetch(hook.url, {
-          method: 'POST',
-          headers,
-          body,
-          // A redirect is not delivery: followed, a 303 would turn the signal into a GET
-          // without it, and a 307 would send it to a host the policy does not name.
-          redirect: 'manual',
-          signal: AbortSignal.timeout(hook.timeoutMs ?? 15_000),
-        });
-        // The answer's body is not needed, and a hook must not make us hold gigabytes.
-        await response.body?.cancel().catch(() => undefined);
-      } catch (error) {
-        return { kind: 'retry', error: networkFailure(error) };
-      }
-      if (response.status >= 200 && response.status < 300) return { kind: 'delivered' };
-      if (response.status >= 300 && response.status < 400)
-        return {
-          kind: 'retry',
-          error: `HTTP ${String(response.status)}: redirects are not followed; give the hook's final URL`,
-        };
-      if (response.status === 410) return { kind: 'gone' };
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now);
+    deliver: (signal) => postEvent(hook, signalEvent(signal), context),
+  };
+}
+
+/** Posts one event to a webhook, signed; says how the attempt ended, never throws. */
+export async function postEvent(
+  hook: BreachHook,
+  event: HookEvent,
+  context: WebhookContext,
+): Promise<HookResult> {
+  const now = context.clock();
+  const body = webhookBody(event, now);
+  const timestamp = Math.floor(now.getTime() / 1000);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'webhook-id': event.id,
+    'webhook-timestamp': String(timestamp),
+  };
+  if (hook.secretEnv !== undefined) {
+    const secret = context.env[hook.secretEnv];
+    if (secret === undefined || secret === '')
       return {
         kind: 'retry',
-        error: `HTTP ${String(response.status)}`,
-        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        error: `environment variable ${hook.secretEnv} (the signing secret) is not set`,
       };
-    },
+    try {
+      headers['webhook-signature'] = signWebhook(secret, event.id, timestamp, body);
+    } catch (error) {
+      return { kind: 'retry', error: `${hook.secretEnv}: ${(error as Error).message}` };
+    }
+  }
+  let response: Response;
+  try {
+    response = await context.fetch(hook.url, {
+      method: 'POST',
+      headers,
+      body,
+      // A redirect is not delivery: followed, a 303 would turn the event into a GET
+      // without it, and a 307 would send it to a host the policy does not name.
+      redirect: 'manual',
+      signal: AbortSignal.timeout(hook.timeoutMs ?? 15_000),
+    });
+    // The answer's body is not needed, and a hook must not make us hold gigabytes.
+    await response.body?.cancel().catch(() => undefined);
+  } catch (error) {
+    return { kind: 'retry', error: networkFailure(error) };
+  }
+  if (response.status >= 200 && response.status < 300) return { kind: 'delivered' };
+  if (response.status >= 300 && response.status < 400)
+    return {
+      kind: 'retry',
+      error: `HTTP ${String(response.status)}: redirects are not followed; give the hook's final URL`,
+    };
+  if (response.status === 410) return { kind: 'gone' };
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now);
+  return {
+    kind: 'retry',
+    error: `HTTP ${String(response.status)}`,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   };
 }
 

@@ -1,9 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { readHead, readJournalLines } from '../audit/journal.js';
+import { dirname, join, resolve } from 'node:path';
+import { readJournalLines } from '../audit/journal.js';
+import { generateSigningKey } from '../audit/signing-key.js';
+import { verifyCommand } from './audit-verify.js';
 import type { AuditRecord } from '../audit/record.js';
 import { buildReport, formatReportHtml, formatReportText, inScope } from '../audit/report.js';
-import { verifyChain, type ChainVerdict } from '../audit/verify.js';
 import { createPostgresStores } from '../postgres/index.js';
 import { databaseUrl } from './db-command.js';
 import { defaultDataDir } from '../storage/dirs.js';
@@ -17,8 +18,15 @@ const HELP = `Usage: dpa-guard audit <command> [options]
 The audit trail (clause 10, GDPR art. 30(2)): hash-chained records of every decision.
 
 Commands:
-  verify [DIR | --db URL [--tenant ID]]   check the whole chain (in the database: each tenant's); point at the first record
-                                          altered, removed or reordered (exit 1)
+  verify [DIR | --db URL [--tenant ID]] [--public-key FILE]... [--checkpoint FILE|DIR]... [--allow-empty] [--json]
+                                          check the chain (in the database: each tenant's), its signed
+                                          checkpoints and checkpoints kept outside; point at the first
+                                          record altered, removed, reordered or appended (exit 1); say how
+                                          many records stand after the last checkpoint. An empty or
+                                          missing trail is an error unless --allow-empty
+  keygen --out DIR                        make an Ed25519 key pair for signing checkpoints: DIR/audit-signing.pem
+                                          (private, 0600; keep it outside the data directory) and
+                                          DIR/audit-signing.pub (give it to auditors)
   export --tenant ID [--from D] [--to D] [--out FILE] [DIR]
                                           what that controller's auditor may see: its records
                                           as JSON Lines, and a summary on stderr (or FILE.summary.json)
@@ -27,10 +35,17 @@ Commands:
                                           exceptions, transfers, breach signals and their deadlines,
                                           and the security measures in force
 
-DIR defaults to $DPA_GUARD_DIR/audit, else .dpa-guard/audit. Dates are YYYY-MM-DD or ISO times.`;
+DIR defaults to $DPA_GUARD_DIR/audit, else .dpa-guard/audit. Dates are YYYY-MM-DD or ISO times.
+--public-key defaults to the file $DPA_GUARD_AUDIT_PUBLIC_KEY names.`;
 
 export async function auditCommand(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  return runSubcommand('audit', HELP, { verify, export: exportRecords, report }, argv, io);
+  return runSubcommand(
+    'audit',
+    HELP,
+    { verify: verifyCommand, keygen, export: exportRecords, report },
+    argv,
+    io,
+  );
 }
 
 /** Which records: from a database or not, for a tenant, in a period. */
@@ -55,51 +70,32 @@ function checkDate(value: string | undefined, flag: string, command: string): st
   return value;
 }
 
-async function verify(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  const { values, positionals } = parseCommandArgs('audit verify', argv, {
-    db: { type: 'string' },
-    schema: { type: 'string' },
-    tenant: { type: 'string' },
-  });
-  if (values.db !== undefined) return verifyDatabase(values, io);
-  const dir = dirOf(positionals, io, 'audit verify');
-  const lines = readJournalLines(dir);
-  return report1(verifyChain(lines, readHead(dir)), dir, io);
-}
-
-/** Every tenant's chain in the database (one chain per tenant). */
-async function verifyDatabase(
-  values: { db?: string | undefined; schema?: string | undefined; tenant?: string | undefined },
-  io: CliIo,
-): Promise<ExitCode> {
-  const stores = storesFor(values, io, 'audit verify');
+/** Writes a new signing key pair; never overwrites a key. */
+function keygen(argv: readonly string[], io: CliIo): ExitCode {
+  const command = 'audit keygen';
+  const { values, positionals } = parseCommandArgs(command, argv, { out: { type: 'string' } });
+  if (values.out === undefined || positionals.length > 0)
+    throw new UsageError(command, 'give --out DIR, a directory outside the audit data directory');
+  const dir = resolve(io.cwd, values.out);
+  const privatePath = join(dir, 'audit-signing.pem');
+  const publicPath = join(dir, 'audit-signing.pub');
+  const { privateKeyPem, publicKeyPem } = generateSigningKey();
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   try {
-    const chains = await stores.audit.chains(values.tenant);
-    let code: ExitCode = EXIT.ok;
-    if (chains.size === 0) io.stdout.write('No audit records in the database.\n');
-    for (const [tenant, chain] of chains) {
-      const verdict = verifyChain(chain.lines, chain.head);
-      if (report1(verdict, `tenant "${tenant}"`, io) !== EXIT.ok) code = EXIT.failed;
-    }
-    return code;
-  } finally {
-    await stores.close();
+    writeFileSync(privatePath, privateKeyPem, { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new UsageError(command, `${privatePath} exists already; a key is never overwritten`);
+    throw error;
   }
-}
-
-function report1(verdict: ChainVerdict, where: string, io: CliIo): ExitCode {
-  if (verdict.valid) {
-    io.stdout.write(
-      `valid: ${String(verdict.records)} record(s) in one unbroken chain (${where})\n`,
-    );
-    return EXIT.ok;
-  }
-  const p = verdict.problem!;
+  writeFileSync(publicPath, publicKeyPem, { mode: 0o644 });
   io.stdout.write(
-    `BROKEN at ${p.file}:${String(p.line)} (record ${String(p.expectedSeq)}): ${p.kind}: ${p.detail}\n` +
-      `${String(verdict.records)} record(s) before it verified.\n`,
+    `private key: ${privatePath} (0600: give the guard its path in audit.signing.keyFile, or its text in DPA_GUARD_AUDIT_SIGNING_KEY)
+` +
+      `public key:  ${publicPath} (for auditors: dpa-guard audit verify --public-key ${publicPath})
+`,
   );
-  return EXIT.failed;
+  return EXIT.ok;
 }
 
 /** The PostgreSQL stores named by --db (or DATABASE_URL) and --schema. */

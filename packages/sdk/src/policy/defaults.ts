@@ -41,6 +41,11 @@ export const DEFAULT_POLICY: Policy = deepFreeze({
     escalateBeforeHours: 4,
     massExport: { subjects: 500, windowMinutes: 60 },
   },
+  audit: {
+    origin: 'dpa-guard',
+    signing: { required: false },
+    checkpoints: { everyRecords: 1000, everySeconds: 60, toHooks: true },
+  },
 });
 
 /** Freezes a plain JSON value all the way down, so a policy in force cannot be edited. */

@@ -110,6 +110,36 @@ export interface BreachSettings {
   contact?: Contact;
 }
 
+/** How audit checkpoints are signed (clause 10): the key comes from outside the data directory. */
+export interface AuditSigningSettings {
+  /** Refuse to start without a signing key. Default false (unsigned, hash-chained only). */
+  required: boolean;
+  /** The NAME of the environment variable holding the private key. Default DPA_GUARD_AUDIT_SIGNING_KEY. */
+  keyEnv?: string;
+  /** A file holding the private key (PEM), outside the audit directory. */
+  keyFile?: string;
+}
+
+/** When checkpoints are made and where they are copied. */
+export interface CheckpointPolicy {
+  /** A checkpoint at least every this many records. Default 1000. */
+  everyRecords: number;
+  /** …and at least this often while records come. Default 60. */
+  everySeconds: number;
+  /** A second directory each checkpoint is copied to. */
+  copyDir?: string;
+  /** Send each checkpoint to the primary breach hooks as an `audit.checkpoint` event. Default true. */
+  toHooks: boolean;
+}
+
+/** The audit trail's evidence settings (clause 10, GDPR art. 30(2)). */
+export interface AuditSettings {
+  /** The trail's name in its checkpoints. Default "dpa-guard". */
+  origin: string;
+  signing: AuditSigningSettings;
+  checkpoints: CheckpointPolicy;
+}
+
 /** A platform policy document as written in a file (every section optional but `version`). */
 export interface PolicyDocument {
   $schema?: string;
@@ -124,6 +154,11 @@ export interface PolicyDocument {
   transfers?: Partial<TransferSettings>;
   breach?: Partial<BreachSettings>;
   stores?: StoreSettings;
+  audit?: {
+    origin?: string;
+    signing?: Partial<AuditSigningSettings>;
+    checkpoints?: Partial<CheckpointPolicy>;
+  };
 }
 
 /** A per-tenant agreement file: the individual agreement, highest in precedence (clause 1.2). */
@@ -146,6 +181,7 @@ export interface Policy {
   transfers: TransferSettings;
   breach: BreachSettings;
   stores?: StoreSettings;
+  audit: AuditSettings;
 }
 
 /** One controller's settings as they apply after layering. */

@@ -10,6 +10,8 @@ export interface PostgresStores {
   audit: PostgresAuditJournal;
   /** Applies the migrations now (they are also applied on first use). */
   migrate(): Promise<string[]>;
+  /** Whether the audit tables are there (the schema was migrated); changes nothing. */
+  migrated(): Promise<boolean>;
   /** Ends the pool if dpa-guard opened it. */
   close(): Promise<void>;
 }
@@ -40,6 +42,15 @@ export function createPostgresStores(
     outbox,
     audit,
     migrate: async () => migrate(await db.pool(), db.schema),
+    async migrated() {
+      const { rows } = await (
+        await db.pool()
+      ).query<{ log: string | null; checkpoints: string | null }>(
+        'SELECT to_regclass($1) AS log, to_regclass($2) AS checkpoints',
+        [`${db.schema}.audit_log`, `${db.schema}.audit_checkpoint`],
+      );
+      return rows[0]?.log != null && rows[0].checkpoints != null;
+    },
     async close() {
       await outbox.close();
       await audit.close();

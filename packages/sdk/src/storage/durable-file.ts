@@ -201,6 +201,28 @@ export function writeDurably(path: string, data: Buffer | string): void {
 }
 
 /**
+ * Appends one line and fsyncs it before returning: for rare lines that must be durable
+ * before anything else happens (a checkpoint at open), not for a busy journal.
+ */
+export function appendDurablySync(path: string, text: string): void {
+  const fd = openDurably(path);
+  try {
+    writeFileSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Replaces a whole file atomically (write aside, fsync, rename, fsync the directory). */
+export function replaceDurably(path: string, data: Buffer | string): void {
+  const aside = `${path}.${String(process.pid)}.tmp`;
+  writeDurably(aside, data);
+  renameSync(aside, path);
+  syncDirectory(dirname(path));
+}
+
+/**
  * Cuts a journal back to its first `length` bytes (what replay found whole) and ends it
  * with a newline, in place. Rewriting the file instead would first truncate it to nothing:
  * a crash in between would lose every record, not just the torn one.
