@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { canonicalJson, type AuditEntry } from '../audit/record.js';
 import { DpaGuardError } from '../errors.js';
@@ -34,6 +34,8 @@ export interface OffboardResult {
   failed: { store: string; stage: 'export' | 'verify' | 'erase'; error: string }[];
   /** The deletion certificate's path, once written. */
   certificate?: string;
+  /** After a failed export: its partial files were removed, none stays behind. */
+  files?: 'removed';
 }
 
 export interface OffboardContext {
@@ -68,7 +70,11 @@ export async function offboard(
     );
   }
   const dir = resolve(options.dir);
-  mkdirSync(dir, { recursive: true });
+  // The export is every personal record of the tenant: for this user's eyes only.
+  const created = !existsSync(dir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (created) chmodSync(dir, 0o700);
+  const written: string[] = [];
   const result: OffboardResult = {
     tenant,
     dir,
@@ -87,15 +93,13 @@ export async function offboard(
   const exported = new Map<string, StoredRecord[]>();
   for (const store of stores) {
     try {
-      const rows = await store.export({ tenant });
+      const rows = asRecords(await store.export({ tenant }));
       exported.set(store.name, rows);
-      manifest.files.push(writeExport(dir, store.name, rows));
+      manifest.files.push(writeExport(dir, store.name, rows, written));
     } catch (error) {
       result.failed.push({ store: store.name, stage: 'export', error: failureOf(error) });
     }
   }
-  writeDurably(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  result.manifest = manifest;
   if (result.failed.length === 0) {
     for (const file of manifest.files) {
       const problem = verifyExport(dir, file, exported.get(file.store) ?? []);
@@ -104,6 +108,10 @@ export async function offboard(
     }
   }
   if (result.failed.length > 0) {
+    // A failed export is not a copy for the controller: none of its files stays behind.
+    for (const path of written) rmSync(path, { force: true });
+    if (created) rmdirSync(dir); // empty now: only this export was in it
+    result.files = 'removed';
     await context.record({
       kind: 'offboarding',
       tenant,
@@ -112,6 +120,8 @@ export async function offboard(
     });
     return result;
   }
+  writeDurably(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, 0o600);
+  result.manifest = manifest;
   await context.record({
     kind: 'offboarding',
     tenant,
@@ -152,7 +162,7 @@ export async function offboard(
     failed: result.failed,
   };
   const path = join(dir, 'deletion-certificate.json');
-  writeDurably(path, `${JSON.stringify(certificate, null, 2)}\n`);
+  writeDurably(path, `${JSON.stringify(certificate, null, 2)}\n`, 0o600);
   result.certificate = path;
   await context.record({
     kind: 'deletion-certificate',
@@ -168,12 +178,31 @@ export async function offboard(
   return result;
 }
 
-function writeExport(dir: string, store: string, rows: readonly StoredRecord[]): ManifestFile {
+/** What a store exported, if every item is a record (a JSON object); a clear error if not. */
+function asRecords(rows: unknown): StoredRecord[] {
+  if (!Array.isArray(rows)) throw new TypeError('export() did not give a list of records');
+  for (const row of rows)
+    if (row === null || typeof row !== 'object' || Array.isArray(row))
+      throw new TypeError('export() gave an item that is not a record (a JSON object)');
+  return rows as StoredRecord[];
+}
+
+function writeExport(
+  dir: string,
+  store: string,
+  rows: readonly StoredRecord[],
+  written: string[],
+): ManifestFile {
   const jsonl = rows.map((r) => `${JSON.stringify(r)}\n`).join('');
   const csv = toCsv(rows);
   const base = store.replace(/[^A-Za-z0-9._-]/g, '_');
-  writeDurably(join(dir, `${base}.jsonl`), jsonl);
-  writeDurably(join(dir, `${base}.csv`), csv);
+  for (const [name, text] of [
+    [`${base}.jsonl`, jsonl],
+    [`${base}.csv`, csv],
+  ] as const) {
+    written.push(join(dir, name));
+    writeDurably(join(dir, name), text, 0o600);
+  }
   return {
     store,
     records: rows.length,
@@ -205,24 +234,35 @@ function verifyExport(
   return undefined;
 }
 
-/** RFC 4180 CSV: one column per field seen, nested values as JSON, quoted where needed. */
+/**
+ * RFC 4180 CSV: one column per field seen, nested values as JSON, quoted where needed. A
+ * row is read by its own fields only: a column named `constructor` or `__proto__` in one
+ * row is an empty cell in the others, never what every object inherits.
+ */
 export function toCsv(rows: readonly StoredRecord[]): string {
+  const seen = new Set<string>();
   const columns: string[] = [];
   for (const row of rows)
-    for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key);
+    for (const key of Object.keys(row))
+      if (!seen.has(key)) {
+        seen.add(key);
+        columns.push(key);
+      }
   const cell = (value: unknown): string => {
     const text =
       value === undefined || value === null
         ? ''
         : typeof value === 'string'
           ? value
-          : JSON.stringify(value);
+          : (JSON.stringify(value) ?? '');
     return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : text;
   };
   return (
     [
       columns.map(cell).join(','),
-      ...rows.map((r) => columns.map((c) => cell(r[c])).join(',')),
+      ...rows.map((r) =>
+        columns.map((c) => cell(Object.hasOwn(r, c) ? r[c] : undefined)).join(','),
+      ),
     ].join('\r\n') + '\r\n'
   );
 }

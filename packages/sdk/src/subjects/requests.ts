@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { AuditEntry } from '../audit/record.js';
 import { DpaGuardError } from '../errors.js';
+import type { TenantIds } from '../policy/tenant-id.js';
 import { failureOf, type StoreRegistry, type StoredRecord } from './store.js';
 
 /** Who asks: only the tenant's controller may (clause 7.2: the processor never answers a subject directly). */
@@ -56,17 +57,20 @@ export class SubjectRequests {
   readonly #clock: () => Date;
   readonly #requests = new Map<string, Pending>();
   readonly #key: () => Buffer;
+  readonly #tenants: TenantIds;
 
   constructor(
     stores: StoreRegistry,
     record: (entry: AuditEntry) => Promise<unknown>,
     clock: () => Date,
     pseudonymKey: () => Buffer,
+    tenants: TenantIds,
   ) {
     this.#stores = stores;
     this.#record = record;
     this.#clock = clock;
     this.#key = pseudonymKey;
+    this.#tenants = tenants;
   }
 
   #pseudonym(tenant: string, subjectId: string): string {
@@ -109,16 +113,14 @@ export class SubjectRequests {
     changes?: StoredRecord,
   ): Promise<SubjectRequestResult> {
     const { tenant, subjectId, requestedBy } = input;
-    if (
-      typeof tenant !== 'string' ||
-      tenant === '' ||
-      typeof subjectId !== 'string' ||
-      subjectId === ''
-    )
+    if (typeof subjectId !== 'string' || subjectId === '' || subjectId.length > 1000)
       throw new DpaGuardError(
         'DPA_ERR_INVALID_OPTIONS',
-        `subjects.${kind}(): tenant and subjectId are required.`,
+        `subjects.${kind}(): subjectId is required, as text of at most 1,000 characters.`,
       );
+    this.#tenants.assert(tenant, `subjects.${kind}({ tenant })`);
+    if (requestedBy?.tenant !== undefined && requestedBy.tenant !== tenant)
+      this.#tenants.assert(requestedBy.tenant, `subjects.${kind}({ requestedBy })`);
     if (requestedBy?.role !== 'controller' || requestedBy.tenant !== tenant) {
       await this.#record({
         kind: 'subject-request',

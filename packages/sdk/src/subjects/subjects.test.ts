@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -256,6 +256,54 @@ describe('offboarding a tenant', () => {
     expect(result.certificate).toBeUndefined();
     expect(users.data().filter((r) => r.tenant === 'acme')).toHaveLength(2);
     expect(enrollments.data().filter((r) => r.tenant === 'acme')).toHaveLength(3);
+    await guard.close();
+  });
+
+  it('offboards rows whose own keys are named constructor, toString, hasOwnProperty or __proto__', async () => {
+    // One POST by any user of a tenant can store such a row; it must not block clause 12.2.
+    const odd = JSON.parse(
+      '[{"id":"o1","tenant":"acme","constructor":"c","toString":"t","hasOwnProperty":"h","__proto__":{"x":1}},{"id":"o2","tenant":"acme","note":"plain"}]',
+    ) as StoredRecord[];
+    const store = memoryStore('odd', odd);
+    const guard = createGuard({ audit: { enabled: false }, breach: { logger: false } });
+    guard.registerStore(store);
+    const dir = join(mkdtempSync(join(tmpdir(), 'dpa-offboard-')), 'export');
+    const result = await guard.offboard('acme', { dir, requestedBy: controller('acme') });
+    expect(result.status, JSON.stringify(result.failed)).toBe('erased');
+    const csv = readFileSync(join(dir, 'odd.csv'), 'utf8').split('\r\n');
+    expect(csv[0]).toBe('id,tenant,constructor,toString,hasOwnProperty,__proto__,note');
+    expect(csv[1]).toBe('o1,acme,c,t,h,"{""x"":1}",');
+    expect(csv[2]).toBe('o2,acme,,,,,plain'); // nothing inherited, no stray {}
+    expect(store.data()).toEqual([]);
+    await guard.close();
+  });
+
+  it('leaves no file behind when an export fails, and writes exports for the owner only', async () => {
+    const guard = createGuard({ audit: { enabled: false }, breach: { logger: false } });
+    guard.registerStore(memoryStore('users', [{ id: 'u1', tenant: 'acme', name: 'A' }]));
+    guard.registerStore(memoryStore('broken', [{ id: 'b1', tenant: 'acme' }], { export: 1 }));
+    const parent = mkdtempSync(join(tmpdir(), 'dpa-offboard-'));
+    const failed = await guard.offboard('acme', {
+      dir: join(parent, 'first'),
+      requestedBy: controller('acme'),
+    });
+    expect(failed).toMatchObject({ status: 'export-failed', files: 'removed' });
+    expect(existsSync(join(parent, 'first'))).toBe(false);
+    // A directory the caller made stays, emptied of the partial export.
+    const given = mkdtempSync(join(tmpdir(), 'dpa-offboard-given-'));
+    guard.registerStore(memoryStore('broken2', [{ id: 'b2', tenant: 'acme' }], { export: 1 }));
+    expect(
+      (await guard.offboard('acme', { dir: given, requestedBy: controller('acme') })).status,
+    ).toBe('export-failed');
+    expect(readdirSync(given)).toEqual([]);
+    const done = await guard.offboard('acme', {
+      dir: join(parent, 'second'),
+      requestedBy: controller('acme'),
+    });
+    expect(done.status).toBe('erased');
+    expect(statSync(join(parent, 'second')).mode & 0o777).toBe(0o700);
+    for (const name of readdirSync(join(parent, 'second')))
+      expect([name, statSync(join(parent, 'second', name)).mode & 0o777]).toEqual([name, 0o600]);
     await guard.close();
   });
 
