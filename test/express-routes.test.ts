@@ -172,3 +172,45 @@ describe('a body over the limit under monitor', () => {
     expect(received).toEqual([]);
   });
 });
+
+describe('tenant ids from the request', () => {
+  it('refuses one that is not a tenant id, or holds a BSN, with 400 problem+json and nothing logged of it', async () => {
+    const sink = new InMemoryBreachSink();
+    const guard = createGuard({ audit: { enabled: false }, breachSink: sink });
+    const log = logCapture();
+    const decisions: Decision[] = [];
+    const dpa = dpaGuard({
+      guard,
+      logger: log.logger,
+      tenant: (req) => req.get('x-tenant-id'),
+      onDecision: (d) => decisions.push(d),
+    });
+    const a = express();
+    a.use(dpa);
+    a.post('/notes', dpa.purpose('provide'), (_req, res) => res.status(201).json({}));
+    a.get('/notes', dpa.purpose('provide'), (_req, res) => res.json([]));
+    const server = await listen(a);
+    try {
+      for (const tenant of [BSN, `acme-${BSN}`, '../../etc', 'x'.repeat(8000), 'Acme'])
+        for (const method of ['POST', 'GET']) {
+          const res = await fetch(`${server.url}/notes`, {
+            method,
+            headers: { 'content-type': 'application/json', 'x-tenant-id': tenant },
+            ...(method === 'POST' ? { body: '{"remark":"prima"}' } : {}),
+          });
+          const body = (await res.json()) as { code: string; detail: string };
+          expect([res.status, body.code], `${method} ${tenant.slice(0, 20)}`).toEqual([
+            400,
+            'DPA_ERR_TENANT_INVALID',
+          ]);
+          expect(body.detail).not.toContain(tenant);
+        }
+      const ok = await post(`${server.url}/notes`, { remark: 'prima' });
+      expect(ok.status).toBe(201); // no tenant at all is the requireTenant option's business
+    } finally {
+      await server.close();
+    }
+    expect(log.lines.join('')).not.toContain(BSN);
+    expect(decisions.map((d) => d.tenant)).toEqual([undefined]);
+  });
+});

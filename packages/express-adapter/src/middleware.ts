@@ -210,6 +210,11 @@ export function dpaGuard(options: DpaGuardOptions = {}): DpaGuardMiddleware {
     next: NextFunction,
   ): void {
     const tenant = safeTenant(tenantOf, req);
+    // A tenant id goes into every log line and record of the request: one that is not a
+    // tenant id (or holds a BSN) is refused before anything is bound to it or written.
+    const tenantCheck = tenant === undefined ? undefined : guard.checkTenant(tenant);
+    if (tenantCheck !== undefined && !tenantCheck.valid)
+      return sendProblem(res, problem('DPA_ERR_TENANT_INVALID', `${tenantCheck.detail}.`));
     // Per request: nothing is built for options that are not in use.
     const mapped =
       routePurposes.length === 0

@@ -71,6 +71,12 @@ export const ErrorCodes = {
     summary:
       'A tenant id is not lowercase letters, digits, dots, dashes or underscores of at most 63 characters, or it holds data the guard detects (a BSN); it is refused and never written to a log or record.',
   },
+  DPA_ERR_SIGNAL_HOLDS_DATA: {
+    status: 422,
+    title: 'Breach signal holds the data itself',
+    summary:
+      "A text of a breach signal (nature, consequences, measures, route, paths) holds what the guard blocks in writes (a BSN, a statement of someone's health …); describe the breach by categories and counts instead.",
+  },
   DPA_ERR_AUDIT_KEY_MISSING: {
     status: 500,
     title: 'Audit signing key missing',

@@ -10,7 +10,8 @@ import { DEFAULT_SIGNING_KEY_ENV, loadSigningKey } from './audit/signing-key.js'
 import type { AuditEntry } from './audit/record.js';
 import { FileOutbox } from './breach/file-outbox.js';
 import { BreachService } from './breach/service.js';
-import type { BreachSignal } from './breach/signal.js';
+import type { BreachSignal, SignalScreen } from './breach/signal.js';
+import type { TenantIds } from './policy/tenant-id.js';
 import { DpaGuardError } from './errors.js';
 import type { Guard } from './guard.js';
 import type { CheckedOptions } from './guard-options.js';
@@ -25,6 +26,7 @@ export function createBreachService(
   settings: CheckedOptions,
   runtime: PolicyRuntime,
   audit: GuardAudit | undefined,
+  screen: SignalScreen,
 ): BreachService {
   const dir =
     settings.breach.dir === undefined
@@ -34,6 +36,7 @@ export function createBreachService(
     outbox: settings.breach.outbox ?? sharedByKey(`outbox:${dir}`, () => new FileOutbox(dir)),
     settings: () => runtime.current.policy.breach,
     clock: settings.clock,
+    screen,
     requestsDir: join(dir, 'retry-requests'),
     ...(settings.breach.hooks === undefined ? {} : { functionHooks: settings.breach.hooks }),
     ...(settings.breach.env === undefined ? {} : { env: settings.breach.env }),
@@ -199,6 +202,7 @@ export function checkpointSettings(
 export function createAudit(
   settings: CheckedOptions,
   runtime: PolicyRuntime,
+  tenants: TenantIds,
 ): GuardAudit | undefined {
   const options = settings.audit;
   if (options.enabled === false) return undefined;
@@ -220,7 +224,14 @@ export function createAudit(
     );
     return undefined;
   };
-  const record = (entry: AuditEntry) => {
+  // Whatever a caller puts in an entry, a tenant id that holds data never becomes a record
+  // (a record cannot be removed without breaking the chain): it is left out, and said so.
+  const admitted = (entry: AuditEntry): AuditEntry =>
+    entry.tenant === undefined || tenants.problem(entry.tenant) === undefined
+      ? entry
+      : { ...entry, tenant: undefined, details: { ...entry.details, tenantRefused: true } };
+  const record = (given: AuditEntry) => {
+    const entry = admitted(given);
     try {
       return journal.append(entry).catch(failed);
     } catch (error) {
@@ -229,7 +240,8 @@ export function createAudit(
   };
   // The batch being filled, and its promise with failures logged once for all its records.
   let batch: { written: Promise<void>; settled: Promise<void> } | undefined;
-  const note = (entry: AuditEntry): Promise<void> => {
+  const note = (given: AuditEntry): Promise<void> => {
+    const entry = admitted(given);
     if (journal.enqueue === undefined) return record(entry).then(() => undefined);
     let written: Promise<void>;
     try {

@@ -18,8 +18,14 @@ import type { FunctionHook } from './breach/hooks.js';
 import type { BreachOutbox } from './breach/outbox.js';
 import type { BreachReport, BreachSink } from './breach/report.js';
 import type { BreachService } from './breach/service.js';
-import { createSignal, type BreachInput, type BreachSignal } from './breach/signal.js';
-import { decide, type Decision } from './detect/decide.js';
+import {
+  createSignal,
+  type BreachInput,
+  type BreachSignal,
+  type SignalScreen,
+} from './breach/signal.js';
+import { TenantIds } from './policy/tenant-id.js';
+import { decide, refusedDecision, type Decision } from './detect/decide.js';
 import { DetectionEngine } from './detect/engine.js';
 import type { LoadedPolicy, PolicySource } from './policy/load.js';
 import { PolicyRuntime, type ReloadResult } from './policy/runtime.js';
@@ -121,6 +127,14 @@ export interface Guard {
    * ```
    */
   inspect(value: unknown, context?: InspectContext): Decision;
+  /**
+   * Whether `id` may be a tenant id: the documented pattern (lowercase letters, digits,
+   * `.`, `_`, `-`, at most 63 characters) and nothing the guard detects as a BSN. Where the
+   * SDK takes a tenant id it checks the same (`inspect` refuses, the rest throw
+   * `DPA_ERR_TENANT_INVALID`), so an id that holds data never reaches a log or a record.
+   * `detail` never repeats the id.
+   */
+  checkTenant(id: unknown): { valid: true } | { valid: false; detail: string };
   /** The policy in force now. */
   readonly policy: LoadedPolicy;
   /** Where breach reports go: the durable outbox, or the `breachSink` option. */
@@ -246,26 +260,41 @@ export function createGuard(options: GuardOptions = {}): Guard {
     if (number !== day.number) day = { number, text: new Date(ms).toISOString().slice(0, 10) };
     return day.text;
   };
+  // One detection for every text the SDK takes: writes, breach-signal texts, tenant ids.
+  const detectText = (text: string) =>
+    engineFor(runtime.current)
+      .detect(text)
+      .findings.map((f) => f.category);
+  const tenants: TenantIds = new TenantIds((id) => detectText(id).includes('bsn'));
+  const screen: SignalScreen = { detect: detectText, tenants };
   const transferListeners = new Set<(decision: TransferDecision) => void>();
   const postgres = postgresStores(settings, runtime.current.policy.stores);
   if (postgres !== undefined) {
     settings.breach.outbox ??= postgres.outbox;
     settings.audit.journal ??= postgres.audit;
   }
-  const audit = createAudit(settings, runtime);
+  const audit = createAudit(settings, runtime, tenants);
   const breaches =
-    settings.breachSink === undefined ? createBreachService(settings, runtime, audit) : undefined;
+    settings.breachSink === undefined
+      ? createBreachService(settings, runtime, audit, screen)
+      : undefined;
   const sink: BreachSink = settings.breachSink ?? breaches!;
   const accessMonitor = new AccessMonitor();
   const stores = new StoreRegistry();
   const record = (entry: AuditEntry) => audit?.record(entry) ?? Promise.resolve(undefined);
-  const subjects = new SubjectRequests(stores, record, settings.clock, pseudonymKey(settings));
+  const subjects = new SubjectRequests(
+    stores,
+    record,
+    settings.clock,
+    pseudonymKey(settings),
+    tenants,
+  );
   const signalBreach = async (input: BreachInput): Promise<BreachSignal> => {
     if (breaches !== undefined) {
       if (settings.breach.deliver !== false) breaches.start();
       return breaches.signal(input);
     }
-    const signal = createSignal(input, runtime.current.policy.breach, settings.clock());
+    const signal = createSignal(input, runtime.current.policy.breach, settings.clock(), screen);
     await sink.report(signal);
     void audit?.record(breachRecord(signal));
     return signal;
@@ -273,6 +302,8 @@ export function createGuard(options: GuardOptions = {}): Guard {
   const guard: Guard = Object.freeze({
     inspect(value: unknown, context: InspectContext = {}): Decision {
       const loaded = runtime.current;
+      if (context.tenant !== undefined && tenants.problem(context.tenant) !== undefined)
+        return refusedDecision(loaded.forTenant('').policy, context, 'tenant-invalid');
       const engine = engineFor(loaded);
       const detection =
         context.json === undefined ? engine.detect(value) : engine.detectJson(context.json, value);
@@ -284,6 +315,10 @@ export function createGuard(options: GuardOptions = {}): Guard {
         route: context.route,
         today: today(),
       });
+    },
+    checkTenant(id: unknown) {
+      const detail = tenants.problem(id);
+      return detail === undefined ? { valid: true as const } : { valid: false as const, detail };
     },
     checkTransfer(request: TransferRequest): TransferDecision {
       return registryFor(runtime.current).check(request, today());
@@ -315,7 +350,8 @@ export function createGuard(options: GuardOptions = {}): Guard {
     audit,
     registerStore: (store: DataStore) => stores.register(store),
     subjects,
-    offboard(tenant: string, options: { dir: string; requestedBy: Requester }) {
+    async offboard(tenant: string, options: { dir: string; requestedBy: Requester }) {
+      tenants.assert(tenant, 'offboard(tenant)');
       const { policy } = runtime.current.forTenant(tenant);
       return offboard(tenant, options, {
         stores,
@@ -360,6 +396,8 @@ export function createGuard(options: GuardOptions = {}): Guard {
       ]).then(() => undefined);
     },
     async recordAccess(access: AccessRecord): Promise<BreachSignal[]> {
+      tenants.assert(access?.principalTenant, 'recordAccess({ principalTenant })');
+      tenants.assert(access.resourceTenant, 'recordAccess({ resourceTenant })');
       const inputs = accessMonitor.record(access, runtime.current.policy.breach, settings.clock());
       return Promise.all(inputs.map(signalBreach));
     },

@@ -13,7 +13,7 @@ import {
 } from './hooks.js';
 import { deliveryOf, type BreachOutbox, type DeliveryState, type OutboxEntry } from './outbox.js';
 import type { BreachReport, BreachSink } from './report.js';
-import { createSignal, type BreachInput, type BreachSignal } from './signal.js';
+import { createSignal, type BreachInput, type BreachSignal, type SignalScreen } from './signal.js';
 
 export interface BreachServiceOptions {
   outbox: BreachOutbox;
@@ -31,6 +31,8 @@ export interface BreachServiceOptions {
   requestsDir?: string;
   /** Compact the outbox once this many delivered signals are kept. Default 100. */
   compactAfter?: number;
+  /** How signals' texts and tenants are checked. Default: the built-in policy's detection. */
+  screen?: SignalScreen;
   /** Told of every signal recorded and every delivery (for the audit trail). */
   onRecorded?: (signal: BreachSignal) => void;
   onDelivered?: (signal: BreachSignal, hook: HookTarget, at: Date) => void;
@@ -72,9 +74,9 @@ const passes = new WeakMap<object, Promise<void>>();
  */
 export class BreachService implements BreachSink {
   readonly #o: Required<
-    Omit<BreachServiceOptions, 'logger' | 'requestsDir' | 'onRecorded' | 'onDelivered'>
+    Omit<BreachServiceOptions, 'logger' | 'requestsDir' | 'onRecorded' | 'onDelivered' | 'screen'>
   > &
-    Pick<BreachServiceOptions, 'logger' | 'requestsDir' | 'onRecorded' | 'onDelivered'>;
+    Pick<BreachServiceOptions, 'logger' | 'requestsDir' | 'onRecorded' | 'onDelivered' | 'screen'>;
   readonly #gone = new Set<string>();
   #running: Promise<void> | undefined;
   #discardedReported = false;
@@ -96,7 +98,7 @@ export class BreachService implements BreachSink {
   /** Records a breach signal durably and starts its delivery; resolves with the signal. */
   async signal(input: BreachInput): Promise<BreachSignal> {
     const { client, ...rest } = input;
-    const signal = createSignal(rest, this.#o.settings(), this.#o.clock());
+    const signal = createSignal(rest, this.#o.settings(), this.#o.clock(), this.#o.screen);
     await this.#o.outbox.add(signal, client);
     this.#o.onRecorded?.(signal);
     this.#o.logger?.warn(

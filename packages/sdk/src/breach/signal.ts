@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { BsnDetector } from '../detect/bsn.js';
-import { normalise } from '../detect/normalise.js';
+import { DetectionEngine } from '../detect/engine.js';
 import { DpaGuardError } from '../errors.js';
+import { DEFAULT_POLICY } from '../policy/defaults.js';
+import { TenantIds } from '../policy/tenant-id.js';
 import type { BreachSettings, Category, Contact, Purpose } from '../policy/types.js';
 import { BREACH_KINDS, type BreachKind, type BreachReport } from './report.js';
 
@@ -53,15 +54,36 @@ export interface BreachInput extends Omit<BreachReport, 'kind'> {
 
 /** The longest free text a signal takes: a description, not a dump. */
 const MAX_TEXT = 10_000;
-
-let bsnDetector: BsnDetector | undefined;
 const CLOCK_SKEW_MS = 60_000;
+
+/**
+ * How a signal's texts are checked: with the guard's own detection, the same engine that
+ * inspects writes (every category, every BSN form), and its tenant-id rule.
+ */
+export interface SignalScreen {
+  /** The categories the guard finds in a text; empty when it finds none. */
+  detect(text: string): readonly Category[];
+  tenants: TenantIds;
+}
+
+let builtIn: SignalScreen | undefined;
+
+/** The screen of the built-in policy, for a breach service made without a guard. */
+export function defaultSignalScreen(): SignalScreen {
+  if (builtIn === undefined) {
+    const engine = new DetectionEngine(DEFAULT_POLICY.detection);
+    const detect = (text: string) => engine.detect(text).findings.map((f) => f.category);
+    builtIn = { detect, tenants: new TenantIds((id) => detect(id).includes('bsn')) };
+  }
+  return builtIn;
+}
 
 /** Builds a signal from a report or a person's input; throws on what must not be in it. */
 export function createSignal(
   input: BreachInput,
   settings: BreachSettings,
   now: Date,
+  screen: SignalScreen = defaultSignalScreen(),
 ): BreachSignal {
   const kind = input.kind ?? 'manual';
   if (!(BREACH_KINDS as readonly string[]).includes(kind)) {
@@ -71,10 +93,11 @@ export function createSignal(
     );
   }
   checkShape(input, now);
-  // Every text of the signal goes to the controller's hook: none may carry a BSN, in any
-  // form the guard itself recognises (full-width digits, odd separators, a zero-width
-  // space), checked with the guard's own BSN detection. A date is not a BSN.
-  bsnDetector ??= new BsnDetector();
+  for (const tenant of input.tenants ?? [])
+    screen.tenants.assert(tenant, 'signalBreach({ tenants })');
+  // Every text of the signal goes to the controller's hook: none may carry the data itself
+  // (a BSN in any form, a statement about someone's health), found by the same detection
+  // that inspects writes. What was found is named by category only, never quoted.
   const texts: [string, unknown][] = [
     ['nature', input.nature],
     ['consequences', input.consequences],
@@ -82,15 +105,16 @@ export function createSignal(
     ['route', input.route],
     ['policyVersion', input.policyVersion],
     ...(input.paths ?? []).map((p): [string, unknown] => ['paths', p]),
-    ...(input.tenants ?? []).map((t): [string, unknown] => ['tenants', t]),
   ];
   for (const [field, text] of texts) {
     if (text === undefined) continue;
     if (typeof text !== 'string' || text.length > MAX_TEXT)
       fail(`{ ${field} }): must be text of at most ${String(MAX_TEXT)} characters.`);
-    if (bsnDetector.inText(normalise(text).text, { own: undefined, path: [] }) !== undefined)
-      fail(
-        `{ ${field} }): describe the breach without the data itself; a number like a BSN is not allowed here.`,
+    const found = screen.detect(text);
+    if (found.length > 0)
+      throw new DpaGuardError(
+        'DPA_ERR_SIGNAL_HOLDS_DATA',
+        `signalBreach({ ${field} }): describe the breach without the data itself; the text holds what the guard blocks in writes (${[...new Set(found)].join(', ')}). Give categories and counts instead.`,
       );
   }
   if (typeof input.nature !== 'string' || input.nature.trim() === '') {

@@ -22,9 +22,12 @@ export interface Decision {
   /**
    * `pass`: nothing to stop; `block`: stopped; `monitor`: would have been stopped, let
    * through because the policy says monitor; `uninspectable`: a limit stopped inspection
-   * (blocked under enforce).
+   * (blocked under enforce); `refused`: not inspected, because the processing cannot be
+   * admitted (its tenant id is not one; `refusal` says why), blocked under any mode.
    */
-  outcome: 'pass' | 'block' | 'monitor' | 'uninspectable';
+  outcome: 'pass' | 'block' | 'monitor' | 'uninspectable' | 'refused';
+  /** Why the processing was refused, when it was. */
+  refusal?: 'tenant-invalid';
   /** What was found and is not covered by an exception, for the blocked categories. */
   findings: Finding[];
   /** Findings let through by a tenant's written exception. */
@@ -81,6 +84,29 @@ function compileExceptions(exceptions: readonly TenantException[]): CompiledExce
     compiledExceptions.set(exceptions, compiled);
   }
   return compiled;
+}
+
+/**
+ * The decision for a processing that is not admitted: nothing inspected, blocked whatever
+ * the mode, and the tenant id left out (it may hold the very data the guard keeps out).
+ */
+export function refusedDecision(
+  policy: TenantPolicy,
+  context: Omit<DecisionContext, 'tenant' | 'today'>,
+  refusal: NonNullable<Decision['refusal']>,
+): Decision {
+  const decision: Decision = {
+    blocked: true,
+    outcome: 'refused',
+    refusal,
+    findings: [],
+    exceptions: [],
+    mode: policy.mode,
+    policyVersion: policy.version,
+  };
+  if (context.purpose !== undefined) decision.purpose = context.purpose;
+  if (context.route !== undefined) decision.route = context.route;
+  return decision;
 }
 
 /**

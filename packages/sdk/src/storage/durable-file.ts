@@ -189,9 +189,9 @@ export function readText(path: string): string {
   }
 }
 
-/** Writes a whole file and fsyncs it before returning. */
-export function writeDurably(path: string, data: Buffer | string): void {
-  const fd = openSync(path, 'w');
+/** Writes a whole file and fsyncs it before returning; `mode` for a file it creates. */
+export function writeDurably(path: string, data: Buffer | string, mode = 0o666): void {
+  const fd = openSync(path, 'w', mode);
   try {
     writeFileSync(fd, data);
     fsyncSync(fd);
