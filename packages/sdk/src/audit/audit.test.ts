@@ -352,6 +352,24 @@ describe('the journal after a crash', () => {
     expect(verify(dir)).toEqual({ valid: true, records: 4 });
   });
 
+  it('never cuts the journal for a failure that is not a torn line (out of stack, say)', async () => {
+    const dir = await journalWith(entries(5));
+    const before = readFileSync(join(dir, journalFiles(dir)[0]!), 'utf8');
+    const parse = JSON.parse;
+    JSON.parse = () => {
+      throw new RangeError('Maximum call stack size exceeded');
+    };
+    const journal = new FileAuditJournal(dir);
+    try {
+      await expect(journal.append(entries(1)[0]!)).rejects.toThrow(RangeError);
+    } finally {
+      JSON.parse = parse;
+    }
+    await journal.close();
+    expect(readFileSync(join(dir, journalFiles(dir)[0]!), 'utf8')).toBe(before);
+    expect(verify(dir)).toEqual({ valid: true, records: 5 });
+  });
+
   it('continues the chain of the previous file when a rotation left an empty one', async () => {
     const dir = await journalWith(entries(3));
     writeFileSync(join(dir, 'audit-000002.jsonl'), '');

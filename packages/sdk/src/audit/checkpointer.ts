@@ -60,7 +60,8 @@ export function readCheckpointLog(dir: string): { checkpoints: Checkpoint[]; unr
     let checkpoint: Checkpoint | undefined;
     try {
       checkpoint = asCheckpoint(JSON.parse(line));
-    } catch {
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
       checkpoint = undefined;
     }
     if (checkpoint === undefined) unreadable++;
@@ -198,7 +199,8 @@ export class FileCheckpoints implements ChainWatcher {
       try {
         const checkpoint = asCheckpoint(JSON.parse(lines[i]!));
         if (checkpoint !== undefined) return checkpoint;
-      } catch {
+      } catch (error) {
+        if (!(error instanceof SyntaxError)) throw error;
         // not a checkpoint: an older one links the new chain on
       }
     }

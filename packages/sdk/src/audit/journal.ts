@@ -335,7 +335,10 @@ function wholeRecords(text: string): { bytes: number; last: AuditRecord | undefi
     try {
       last = JSON.parse(line) as AuditRecord;
       bytes = offset;
-    } catch {
+    } catch (error) {
+      // Only a line that is not JSON is torn; any other failure (out of stack, of memory)
+      // says nothing of the file, and must never make it be cut.
+      if (!(error instanceof SyntaxError)) throw error;
       break; // a torn record: nothing after it is trusted
     }
   }

@@ -221,7 +221,9 @@ function parseRecord(line: string): JournalRecord | undefined {
     if ((record.t === 'delivery' || record.t === 'escalated') && typeof record.id === 'string')
       return record as JournalRecord;
     return undefined;
-  } catch {
+  } catch (error) {
+    // Not JSON: a torn or damaged line. Anything else (out of stack) is no verdict on it.
+    if (!(error instanceof SyntaxError)) throw error;
     return undefined;
   }
 }
