@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { postEvent, type WebhookContext } from '../breach/hooks.js';
 import type { BreachHook } from '../policy/types.js';
+import { runOutsideProcessing } from '../purpose/context.js';
 import { appendDurablySync, replaceDurably } from '../storage/durable-file.js';
 import { checkpointDigest, type Checkpoint } from './checkpoint.js';
 
@@ -72,14 +73,18 @@ export function hookCopy(
   let closed = false;
 
   const send = (name: string, hook: BreachHook, checkpoint: Checkpoint): void => {
-    const attempt = postEvent(
-      hook,
-      {
-        id: `ckp_${checkpointDigest(checkpoint).slice(0, 32)}`,
-        type: 'audit.checkpoint',
-        data: checkpoint,
-      },
-      context,
+    // Not a processing of personal data: outside any request's context, so the outbound
+    // guard does not record it as a transfer (whose record would make the next checkpoint).
+    const attempt = runOutsideProcessing(() =>
+      postEvent(
+        hook,
+        {
+          id: `ckp_${checkpointDigest(checkpoint).slice(0, 32)}`,
+          type: 'audit.checkpoint',
+          data: checkpoint,
+        },
+        context,
+      ),
     ).then((result) => {
       const pending = waiting.get(name);
       const newest = pending?.get(checkpoint.chain);
