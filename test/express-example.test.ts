@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,13 @@ import {
 } from '../examples/learning-platform/src/subprocessors.js';
 import { listen, logCapture } from './support/http.js';
 import { installTestTelemetry } from './support/otel.js';
+
+// The example's policy requires signed audit checkpoints: a key for the tests, from outside.
+process.env.DPA_GUARD_AUDIT_SIGNING_KEY ??= generateKeyPairSync('ed25519')
+  .privateKey.export({ format: 'pem', type: 'pkcs8' })
+  .toString();
+const MEMBER = { authorization: 'Bearer demo-member-bouwbedrijf-jansen' };
+const OTHER_MEMBER = { authorization: 'Bearer demo-member-uitzendbureau-flex' };
 
 // Values that must never show up in a log line, a span or a response.
 const SECRET_BSN = '111222333';
@@ -43,7 +51,7 @@ function client(url: string): Post {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        'x-tenant-id': 'bouwbedrijf-jansen',
+        ...MEMBER,
         ...headers,
       },
       body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
@@ -274,9 +282,7 @@ describe('the example platform with the guard (enforce)', () => {
     });
 
     it('does not let another tenant, another field or another route through', async () => {
-      expect(
-        (await post('/absences', absence, { 'x-tenant-id': 'uitzendbureau-flex' })).status,
-      ).toBe(422);
+      expect((await post('/absences', absence, OTHER_MEMBER)).status).toBe(422);
       expect((await post('/absences', { learner: 'K', remark: absence.reason })).status).toBe(422);
       expect((await post('/notes', { reason: absence.reason })).status).toBe(422);
     });
@@ -339,7 +345,16 @@ describe('the example platform in monitor mode', () => {
     const logs = logCapture();
     const { app } = createApp({
       guard: {
-        policy: [{ name: 'monitor.json', document: { version: 'monitor-1', mode: 'monitor' } }],
+        policy: [
+          {
+            name: 'monitor.json',
+            document: {
+              version: 'monitor-1',
+              mode: 'monitor',
+              tenants: { 'bouwbedrijf-jansen': {} },
+            },
+          },
+        ],
         breachSink: sink,
       },
       middleware: { logger: logs.logger, onDecision: (d) => decisions.push(d) },
@@ -355,7 +370,7 @@ describe('the example platform in monitor mode', () => {
         findings: [{ category: 'bsn', path: '/bsn' }],
       });
       const read = await fetch(`${server.url}/users/${String(created.body.id)}`, {
-        headers: { 'x-tenant-id': 'bouwbedrijf-jansen' },
+        headers: MEMBER,
       });
       expect(read.status).toBe(200);
       await read.text();
@@ -501,7 +516,7 @@ describe('a leak in a response reaches the controller hook as a signed breach si
     const server = await listen(app);
     try {
       const read = await fetch(`${server.url}/users/legacy-1`, {
-        headers: { 'x-tenant-id': 'bouwbedrijf-jansen' },
+        headers: MEMBER,
       });
       expect(read.status).toBe(200);
       await read.text();
@@ -557,12 +572,18 @@ describe("the controller's admin endpoints: subject requests and offboarding", (
         'users',
         'enrollments',
       ]);
+      // Another tenant's admin asks about the same subject id: only its own stores answer.
       const otherTenant = await post(
         '/admin/subject-requests',
         { kind: 'access', subjectId: user.body.id },
-        { ...admin, 'x-tenant-id': 'uitzendbureau-flex' },
+        { authorization: 'Bearer demo-admin-uitzendbureau-flex' },
       );
-      expect(otherTenant.status).toBe(403);
+      expect(otherTenant.status).toBe(200);
+      expect(
+        (otherTenant.body as unknown as { stores: { records: number }[] }).stores.every(
+          (s) => s.records === 0,
+        ),
+      ).toBe(true);
 
       const offboarded = await post('/admin/offboarding', {}, admin);
       expect(offboarded.status).toBe(200);

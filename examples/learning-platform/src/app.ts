@@ -9,6 +9,7 @@ import {
 } from '@dpa-guard/express';
 import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import { adminRouter } from './admin.js';
+import { authenticate, demoCredentials, principalOf, type Credential } from './auth.js';
 import { asDataStore } from './data-stores.js';
 import { MemoryStore } from './store.js';
 import type { Subprocessors } from './subprocessors.js';
@@ -32,8 +33,11 @@ export interface ExampleOptions {
   middleware?: Omit<DpaGuardOptions, 'guard'>;
   /** Clients of the subprocessors (e-mail, video); without them no mail or video is sent. */
   subprocessors?: Subprocessors;
-  /** Admin tokens by tenant for the controller endpoints. Default: `demo-admin-<tenant>`. */
-  adminTokens?: Record<string, string>;
+  /**
+   * Who may call, by bearer token: each token is one tenant's member or admin. Default: the
+   * demo's `demo-member-<tenant>` and `demo-admin-<tenant>` for every tenant of the policy.
+   */
+  credentials?: readonly Credential[];
   /** Where offboarding exports go. Default: `.dpa-guard/exports`. */
   exportDir?: string;
   /** Middleware that runs before the guard, as a platform's HTTP instrumentation would. */
@@ -44,14 +48,28 @@ type Row = Record<string, unknown>;
 
 /**
  * The example learning platform: users and profiles, courses, enrollments, course
- * feedback, instructor notes, certificates, absences and support chats, for tenants
- * named in the `x-tenant-id` header, with a purpose on every route.
+ * feedback, instructor notes, certificates, absences and support chats, with a purpose on
+ * every route. Every route but /health needs a bearer token; the tenant is the token's,
+ * so no client can name another tenant. A read of another tenant's record, or more
+ * subjects read than the policy's mass-export limit, becomes a breach signal.
  */
 export function createApp(options: ExampleOptions = {}): ExampleApp {
   const guard = createGuard({ policy: EXAMPLE_POLICY, ...options.guard });
+  // The tenants this platform serves: those its policy names, in its own file or an agreement.
+  const known = [
+    ...new Set([
+      ...Object.keys(guard.policy.policy.tenants),
+      ...guard.policy.layers.flatMap((l) => (l.kind === 'tenant' ? [l.document.tenant] : [])),
+    ]),
+  ];
+  const credentials = options.credentials ?? demoCredentials(known);
+  // A token for a tenant the policy does not know could never be served: refuse to start.
+  for (const c of credentials)
+    if (!known.includes(c.tenant))
+      throw new Error(`credential ${c.id}: tenant ${c.tenant} is not in the policy's tenants`);
   const dpa = dpaGuard({
     guard,
-    tenant: (req) => req.get('x-tenant-id'),
+    tenant: (req) => principalOf(req)?.tenant,
     requireTenant: true,
     responses: ['GET /users/:id'],
     ...options.middleware,
@@ -59,6 +77,10 @@ export function createApp(options: ExampleOptions = {}): ExampleApp {
   const app = express();
   app.disable('x-powered-by');
   for (const handler of options.before ?? []) app.use(handler);
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', policyVersion: guard.policy.version, mode: guard.policy.policy.mode });
+  });
+  app.use(authenticate(credentials));
   app.use(dpa);
 
   const stores = {
@@ -72,7 +94,7 @@ export function createApp(options: ExampleOptions = {}): ExampleApp {
     chats: new MemoryStore<Row>(),
   };
   // A record imported before the guard existed still holds a BSN: reading it makes the
-  // egress check raise a breach signal (GET /users/legacy-1 with tenant bouwbedrijf-jansen).
+  // egress check raise a breach signal (GET /users/legacy-1 as bouwbedrijf-jansen).
   stores.users.insert(
     'bouwbedrijf-jansen',
     { name: 'K. de Boer', bsn: '111222333', importedFrom: 'spreadsheet 2019' },
@@ -89,26 +111,40 @@ export function createApp(options: ExampleOptions = {}): ExampleApp {
     'chats',
   ] as const)
     guard.registerStore(asDataStore(name, stores[name], (row) => row.userId));
-  const tenantOf = (req: Request) => req.get('x-tenant-id') ?? 'public';
+  const tenantOf = (req: Request) => principalOf(req)!.tenant;
+  /** Every read of personal data is reported: a cross-tenant one, or a bulk one, is a signal. */
+  const read = (req: Request, resourceTenant: string, subjectCount: number) => {
+    const principal = principalOf(req)!;
+    return guard.recordAccess({
+      principalTenant: principal.tenant,
+      resourceTenant,
+      subjectCount,
+      principal: principal.id,
+    });
+  };
   const create = (store: MemoryStore<Row>) => (req: Request, res: Response) => {
     res.status(201).json(store.insert(tenantOf(req), (req.body ?? {}) as Row));
   };
-  const list = (store: MemoryStore<Row>) => (req: Request, res: Response) => {
-    res.json(store.list(tenantOf(req)));
+  const list = (store: MemoryStore<Row>) => async (req: Request, res: Response) => {
+    const rows = store.list(tenantOf(req));
+    await read(req, tenantOf(req), rows.length);
+    res.json(rows);
+  };
+  const one = (store: MemoryStore<Row>) => async (req: Request, res: Response) => {
+    const row = store.lookup(String(req.params.id));
+    if (row !== undefined) await read(req, row.tenant, 1);
+    // Another tenant's record is reported above and answered as if it did not exist.
+    if (row === undefined || row.tenant !== tenantOf(req))
+      res.status(404).json({ error: 'no such record' });
+    else res.json(row);
   };
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', policyVersion: guard.policy.version, mode: guard.policy.policy.mode });
-  });
   app.post('/users', dpa.purpose('provide'), create(stores.users));
-  app.get('/users/:id', dpa.purpose('provide'), (req, res) => {
-    const user = stores.users.get(tenantOf(req), String(req.params.id));
-    if (user === undefined) res.status(404).json({ error: 'no such user' });
-    else res.json(user);
-  });
+  app.get('/users', dpa.purpose('provide'), list(stores.users));
+  app.get('/users/:id', dpa.purpose('provide'), one(stores.users));
   app.patch('/users/:id/profile', dpa.purpose('provide'), (req, res) => {
     const user = stores.users.update(tenantOf(req), String(req.params.id), (req.body ?? {}) as Row);
-    if (user === undefined) res.status(404).json({ error: 'no such user' });
+    if (user === undefined) res.status(404).json({ error: 'no such record' });
     else res.json(user);
   });
   app.get('/courses', dpa.purpose('provide'), list(stores.courses));
@@ -143,11 +179,12 @@ export function createApp(options: ExampleOptions = {}): ExampleApp {
   app.use(
     '/admin',
     adminRouter(guard, dpa, {
-      adminTokens: options.adminTokens ?? {
-        'bouwbedrijf-jansen': 'demo-admin-bouwbedrijf-jansen',
-        'uitzendbureau-flex': 'demo-admin-uitzendbureau-flex',
-      },
       exportDir: options.exportDir ?? join('.dpa-guard', 'exports'),
+      read: (req, subjects) => read(req, tenantOf(req), subjects),
+      exportAll: (tenant) =>
+        Object.fromEntries(
+          Object.entries(stores).map(([name, store]) => [name, store.list(tenant)]),
+        ),
     }),
   );
   app.use(dpaErrorHandler());

@@ -10,6 +10,11 @@ export class MemoryStore<T extends object> {
     return stored;
   }
 
+  /** A row by id, whoever's it is: for telling a cross-tenant read from a missing row. */
+  lookup(id: string): (T & { id: string; tenant: string }) | undefined {
+    return this.#rows.get(id);
+  }
+
   get(tenant: string, id: string): (T & { id: string; tenant: string }) | undefined {
     const row = this.#rows.get(id);
     return row?.tenant === tenant ? row : undefined;

@@ -101,6 +101,12 @@ export const ErrorCodes = {
     summary:
       "A data-subject request or offboarding did not come from the tenant's own controller; the processor never acts on one directly (clause 7.2).",
   },
+  DPA_ERR_REQUEST_UNKNOWN: {
+    status: 404,
+    title: 'No such request',
+    summary:
+      'A data-subject request id names no request this process holds (finished requests are not kept).',
+  },
   DPA_ERR_OFFBOARDING_FAILED: {
     status: 500,
     title: 'Offboarding export failed',

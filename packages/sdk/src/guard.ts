@@ -170,7 +170,7 @@ export interface Guard {
   registerStore(store: DataStore): () => void;
   /**
    * Data-subject requests (clause 7), across every registered store, only for the tenant's
-   * own controller; results per store, failed stores retried with `subjects.retry(id)`.
+   * own controller; results per store, failed stores retried by the same controller with `subjects.retry(id, requestedBy)`.
    */
   readonly subjects: SubjectRequests;
   /**

@@ -90,12 +90,21 @@ export class SubjectRequests {
   }
 
   /** Asks again the stores that failed; resolves with the updated result. */
-  async retry(id: string): Promise<SubjectRequestResult> {
+  /**
+   * Asks again the stores that failed, for the same controller only: a request id alone is
+   * not a credential.
+   */
+  async retry(id: string, requestedBy: Requester): Promise<SubjectRequestResult> {
     const pending = this.#requests.get(id);
     if (pending === undefined)
       throw new DpaGuardError(
-        'DPA_ERR_INVALID_OPTIONS',
-        `subjects.retry(${id}): no such request in this process.`,
+        'DPA_ERR_REQUEST_UNKNOWN',
+        'subjects.retry(): no such request in this process (finished requests are not kept).',
+      );
+    if (requestedBy?.role !== 'controller' || requestedBy.tenant !== pending.input.tenant)
+      throw new DpaGuardError(
+        'DPA_ERR_REQUEST_REFUSED',
+        "subjects.retry(): only the controller of the request's tenant may retry it (clause 7.2).",
       );
     const failed = pending.result.stores.filter((s) => s.status === 'failed').map((s) => s.store);
     return this.#run(pending, failed);

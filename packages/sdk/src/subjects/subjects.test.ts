@@ -163,7 +163,15 @@ describe('data-subject requests across stores', () => {
     expect(
       enrollments.data().filter((r) => r.subject === 's-1' && r.tenant === 'acme'),
     ).toHaveLength(2); // not reported erased
-    const second = await guard.subjects.retry(first.id);
+    // The id alone is no credential: another tenant's controller, or a subject, is refused.
+    for (const other of [controller('flex'), { tenant: 'acme', role: 'data-subject' as const }])
+      await expect(guard.subjects.retry(first.id, other)).rejects.toMatchObject({
+        code: 'DPA_ERR_REQUEST_REFUSED',
+      });
+    await expect(guard.subjects.retry('no-such-id', controller('acme'))).rejects.toMatchObject({
+      code: 'DPA_ERR_REQUEST_UNKNOWN',
+    });
+    const second = await guard.subjects.retry(first.id, controller('acme'));
     expect(second).toMatchObject({ id: first.id, complete: true });
     expect(second.stores.find((s) => s.store === 'enrollments')).toEqual({
       store: 'enrollments',
