@@ -36,6 +36,41 @@ describe('dpa-guard scan', () => {
     expect(stdout + stderr).not.toContain('moslim');
   });
 
+  it('--explain gives each finding its signals, never the text around it or the number', async () => {
+    const input = [
+      JSON.stringify({ notes: `Mijn BSN is ${BSN}` }),
+      JSON.stringify({ verzuim: { reden: 'Pieternel Jansen heeft epilepsie en rijdt niet' } }),
+      JSON.stringify({ lesson: 'Wat doe je bij een epileptische aanval?' }),
+    ].join('\n');
+    const { code, stdout } = await runCapture(['scan', '--explain'], { stdin: input, cwd: dir });
+    const [bsn, health, lesson] = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { blocked: boolean; findings: Record<string, unknown>[] });
+    expect(code).toBe(1);
+    expect(bsn!.findings[0]).toMatchObject({
+      category: 'bsn',
+      why: expect.stringMatching(/names a personal number/),
+    });
+    const finding = health!.findings[0]!;
+    expect(finding).toMatchObject({
+      category: 'health',
+      path: '/verzuim/reden',
+      term: expect.any(String),
+    });
+    expect(finding.modelScore).toBeGreaterThan(0.5);
+    const signals = finding.signals as { feature: string; weight: number }[];
+    expect(signals.length).toBeGreaterThan(0);
+    expect(signals.some((s) => s.feature === 'f:reden')).toBe(true);
+    expect(typeof finding.textWords).toBe('number');
+    expect(lesson).toEqual({ blocked: false, findings: [] });
+    // The words of the text (a name, the rest of the sentence) and the number stay out.
+    expect(stdout).not.toContain(BSN);
+    expect(stdout.toLowerCase()).not.toContain('pieternel');
+    expect(stdout.toLowerCase()).not.toContain('jansen');
+    expect(stdout).not.toContain('rijdt');
+  });
+
   it('scans a file, exits 0 when nothing is blocked, and 2 when the file is unreadable', async () => {
     writeFileSync(
       join(dir, 'clean.jsonl'),

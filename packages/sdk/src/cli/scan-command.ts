@@ -2,12 +2,13 @@ import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { SingleBar } from 'cli-progress';
+import { DetectionEngine } from '../detect/engine.js';
 import type { Guard } from '../guard.js';
 import { parseCommandArgs } from './args.js';
 import { loadGuard } from './load-guard.js';
 import { EXIT, UsageError, type CliIo, type ExitCode } from './io.js';
 
-const SCAN_HELP = `Usage: dpa-guard scan [--policy FILE]... [--tenant ID] [--route "METHOD /path"] [FILE]
+const SCAN_HELP = `Usage: dpa-guard scan [--policy FILE]... [--tenant ID] [--route "METHOD /path"] [--explain] [FILE]
 
 Reads JSON Lines (each line one JSON value) from FILE, or from standard input, and writes
 one JSON line per input line with the decision:
@@ -20,6 +21,11 @@ Options:
   --policy FILE   a policy or tenant agreement file (repeatable; default: built-in policy)
   --tenant ID     decide for this tenant (its exceptions apply)
   --route R       the route the data is written to, for route-scoped exceptions
+  --explain       add to each finding the signals behind it: the lexicon term, how it
+                  matched, the field, the context, the model's and the rules' scores and
+                  the strongest features (never the text that matched), e.g.
+                  {"category":"health","path":"/reason","confidence":0.93,"term":"epilepsie",
+                   "modelScore":0.93,"signals":[{"feature":"k:first-person","weight":1.4},…]}
   -h, --help      show this help
 
 Exit status: 0 nothing blocked, 1 at least one line blocked, 2 bad usage or unreadable input.`;
@@ -30,6 +36,7 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<E
     policy: { type: 'string', multiple: true },
     tenant: { type: 'string' },
     route: { type: 'string' },
+    explain: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help === true) {
@@ -68,13 +75,15 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<E
       : undefined;
   bar?.start(total, 0, { lines: 0 });
   const context = { tenant: values.tenant, route: values.route };
+  const explainer =
+    values.explain === true ? new DetectionEngine(guard.policy.policy.detection) : undefined;
   const summary = { lines: 0, blocked: 0, errors: 0 };
   let bytes = 0;
   const lines = createInterface({ input, crlfDelay: Infinity });
   for await (const line of lines) {
     summary.lines++;
     bytes += Buffer.byteLength(line) + 1;
-    const result = scanLine(guard, line, context);
+    const result = scanLine(guard, line, context, explainer);
     if ('error' in result) summary.errors++;
     else if (result.blocked) summary.blocked++;
     if (!io.stdout.write(`${JSON.stringify(result)}\n`))
@@ -99,6 +108,7 @@ function scanLine(
   guard: Guard,
   line: string,
   context: { tenant: string | undefined; route: string | undefined },
+  explainer: DetectionEngine | undefined,
 ): LineResult {
   if (line.trim() === '') return { error: 'empty line' };
   let value: unknown;
@@ -112,7 +122,15 @@ function scanLine(
     };
   }
   const decision = guard.inspect(value, context);
+  let findings: unknown[] = decision.findings;
+  if (explainer !== undefined) {
+    // The decision's findings (exceptions applied), each with the signals behind it.
+    const explained = explainer.explain(value);
+    findings = decision.findings.map(
+      (f) => explained.find((e) => e.category === f.category && e.path === f.path) ?? f,
+    );
+  }
   return decision.incomplete === undefined
-    ? { blocked: decision.blocked, findings: decision.findings }
-    : { blocked: decision.blocked, findings: decision.findings, incomplete: decision.incomplete };
+    ? { blocked: decision.blocked, findings }
+    : { blocked: decision.blocked, findings, incomplete: decision.incomplete };
 }

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { BsnDetector } from './bsn.js';
 import { isBsn, isOnderwijsnummer } from './elfproef.js';
 import { normalise } from './normalise.js';
+import { DetectionEngine } from './engine.js';
+import { DEFAULT_POLICY } from '../policy/defaults.js';
 
 const detector = new BsnDetector();
 const none = { own: undefined, path: [] };
@@ -91,6 +93,75 @@ describe('BsnDetector', () => {
         },
       ),
       { numRuns: 2000 },
+    );
+  });
+
+  it('finds a BSN next to its keyword in every layout people paste, through the whole engine', () => {
+    const engine = new DetectionEngine(DEFAULT_POLICY.detection);
+    const valid = fc
+      .integer({ min: 100_000_000, max: 999_999_999 })
+      .map(String)
+      .filter((d) => isBsn(d));
+    const separator = fc.constantFrom(
+      ' ',
+      '.',
+      '-',
+      '\t',
+      '\n',
+      '_',
+      '\u2013', // en dash
+      '\u2014', // em dash
+      '\u2011', // non-breaking hyphen
+      '\u00a0',
+      '\ufffd', // a replacement character
+      '\ud800', // a lone surrogate
+    );
+    // Letters people type for digits: O or o for 0, l or I for 1.
+    const lookalike = (digits: string, k: number) =>
+      [
+        digits,
+        digits.replace('0', 'O'),
+        digits.replace('0', 'o'),
+        digits.replace('1', 'l'),
+        digits.replace('1', 'I'),
+      ][k]!;
+    fc.assert(
+      fc.property(
+        valid,
+        fc.array(separator, { minLength: 2, maxLength: 2 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.constantFrom('bsn ', 'BSN: ', 'mijn burgerservicenummer is ', 'sofinummer\t'),
+        (digits, [a, b], k, keyword) => {
+          const shown = lookalike(digits, k);
+          const text = `${keyword}${shown.slice(0, 3)}${a}${shown.slice(3, 6)}${b}${shown.slice(6)}`;
+          const findings = engine.detect({ note: text }).findings;
+          expect(
+            findings.map((f) => f.category),
+            JSON.stringify(text),
+          ).toContain('bsn');
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('finds a BSN given as a negative JSON number, as an array of digits, or over two fields', () => {
+    const engine = new DetectionEngine(DEFAULT_POLICY.detection);
+    const bsnOf = (value: unknown) =>
+      engine.detect(value).findings.filter((f) => f.category === 'bsn');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 100_000_000, max: 999_999_999 }).filter((n) => isBsn(String(n))),
+        // Split as people split it (4 + 5, 3 + 6): each part at most six digits.
+        fc.integer({ min: 3, max: 6 }),
+        (n, cut) => {
+          const d = String(n);
+          expect(bsnOf({ bsn: -n })).toHaveLength(1);
+          expect(bsnOf({ bsn: Array.from(d, Number) }).length).toBeGreaterThan(0);
+          expect(bsnOf({ bsn1: d.slice(0, cut), bsn2: d.slice(cut) }).length).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

@@ -1,4 +1,5 @@
-import { compileKeyPatterns, readDataFile } from './data.js';
+import { compileKeyPatterns, readDataFile, squashKey } from './data.js';
+import { digitRuns, numberCandidates, type NumberCandidate } from './digits.js';
 import { isBsn, isOnderwijsnummer } from './elfproef.js';
 import { compileTerms, type TermMatcher } from './terms.js';
 
@@ -12,9 +13,11 @@ interface BsnData {
 /** Why a number was judged a personal number, as the finding's `rule`. */
 export type BsnRule =
   | 'bsn.keyword'
+  | 'bsn.keyword-spread'
   | 'bsn.field-name'
   | 'bsn.layout'
   | 'bsn.bare'
+  | 'bsn.split-fields'
   | 'onderwijsnummer.keyword'
   | 'onderwijsnummer.bare';
 
@@ -37,9 +40,21 @@ const KEYWORD_AFTER = 40;
 const SUPPRESSOR_BEFORE = 30;
 const SUPPRESSOR_AFTER = 12;
 
-// Digit groups joined by one kind of separator: 123456789, 123.456.789, 1234.56.789,
-// 123 45 6789, 112-488-614, 12/345/6789. The groups are judged after matching.
-const NUMBER = /(?<![\d])\d+(?:[ .\-/]\d+)*(?![\d])/g;
+/** Field names that say only "a number": what the number is, the enclosing field says. */
+const GENERIC_KEY =
+  /^(?:nummer|nr|no|number|num|id|ref|referentie|reference|code|waarde|value|val)$/;
+
+/**
+ * Field names that end in a word for an id, a code or a quantity ("examId",
+ * "toegangscode", "omzet_cent"): what such a field holds is named by the field, and it is
+ * not a person's number. (A BSN field name is read first: "idnummer" is one.)
+ */
+const ID_OR_QUANTITY_KEY =
+  /.(?:id|ids|code|codes|key|token|cent|cents|count|total|totaal|sum|som|amount|bedrag|prijs|price|waarde|value|omzet|nr)$/;
+
+// How far after a keyword digit groups told around words ("begint met 1234, dan 56 …")
+// are gathered into one number.
+const SPREAD_AFTER = 90;
 
 /**
  * Finds Dutch personal numbers (BSN, sofinummer, onderwijsnummer) in normalised text and
@@ -62,7 +77,9 @@ export class BsnDetector {
       data.suppressors.map((term) => ({ term, payload: true as const })),
     );
     this.#isBsnKey = compileKeyPatterns(data.keys);
-    this.#isSuppressingKey = compileKeyPatterns(data.suppressingKeys);
+    const suppressing = compileKeyPatterns(data.suppressingKeys);
+    this.#isSuppressingKey = (key) =>
+      suppressing(key) || (!this.#isBsnKey(key) && ID_OR_QUANTITY_KEY.test(squashKey(key)));
   }
 
   /** Whether a field name alone says its value is a personal number. */
@@ -73,19 +90,61 @@ export class BsnDetector {
   /** The strongest personal number in a normalised string, or undefined. */
   inText(text: string, keys: KeyContext): BsnFinding | undefined {
     let best: BsnFinding | undefined;
-    NUMBER.lastIndex = 0;
-    for (let m = NUMBER.exec(text); m !== null; m = NUMBER.exec(text)) {
-      for (const candidate of candidates(m[0])) {
-        const finding = this.#judge(text, m.index, m.index + m[0].length, candidate, keys);
+    const runs = digitRuns(text);
+    for (const run of runs)
+      for (const candidate of numberCandidates(run)) {
+        const finding = this.#judge(text, candidate, keys);
         if (finding !== undefined && (best === undefined || finding.confidence > best.confidence))
           best = finding;
       }
-    }
-    return best;
+    return best ?? this.#spread(text, runs);
+  }
+
+  /**
+   * A number told in parts around words after a keyword ("mijn bsn begint met 1234, dan 56,
+   * eindigt op 782"): the groups after the keyword, in order, as one number.
+   */
+  #spread(text: string, runs: ReturnType<typeof digitRuns>): BsnFinding | undefined {
+    if (runs.length < 2) return undefined;
+    let found: BsnFinding | undefined;
+    this.#keywords.scan(text, (hit) => {
+      if (found !== undefined) return;
+      let digits = '';
+      for (const run of runs)
+        for (const g of run.groups) {
+          if (g.start < hit.end || g.start > hit.end + SPREAD_AFTER || digits.length >= 9) continue;
+          digits += g.digits;
+        }
+      if (digits.length === 9 && classify(digits) !== undefined)
+        found = { confidence: 0.9, rule: 'bsn.keyword-spread' };
+    });
+    return found;
+  }
+
+  /**
+   * Digits of neighbouring fields or items read as one number ({"bsn1": "1234", "bsn2":
+   * "56782"}, [1, 2, 3, …]): each part holds only digits, together eight or nine.
+   */
+  inParts(parts: readonly string[], keys: KeyContext, keyword: boolean): BsnFinding | undefined {
+    const digits = parts.join('');
+    if (digits.length !== 9 && digits.length !== 8) return undefined;
+    const padded = digits.padStart(9, '0');
+    if (classify(padded) === undefined) return undefined;
+    if (!keyword && this.#keyIs(keys, this.#isSuppressingKey)) return undefined;
+    const named = keyword || this.#keyIs(keys, this.#isBsnKey);
+    if (digits.length === 8 && !named) return undefined;
+    return { confidence: named ? 0.95 : 0.6, rule: 'bsn.split-fields' };
+  }
+
+  /** Whether a normalised text names a personal number (bsn, sofinummer, …). */
+  namesNumber(text: string): boolean {
+    return this.#keywords.has(text);
   }
 
   /** A JSON number: 8 or 9 digits (a BSN with a leading zero loses it as a number). */
-  inNumber(value: number, keys: KeyContext): BsnFinding | undefined {
+  inNumber(given: number, keys: KeyContext): BsnFinding | undefined {
+    // A sign is not part of a number as a person gives it (a legacy system's -123456782).
+    const value = Math.abs(given);
     if (!Number.isInteger(value) || value < 1_000_000 || value > 999_999_999) return undefined;
     const digits = String(value).padStart(9, '0');
     const kind = classify(digits);
@@ -101,21 +160,26 @@ export class BsnDetector {
     };
   }
 
+  /**
+   * Whether the field a value stands in says so: its own name, or, when that is a generic
+   * one ("nummer", "id", "ref"), the enclosing field's ({"factuur": {"nummer": …}}).
+   */
   #keyIs(keys: KeyContext, test: (key: string) => boolean): boolean {
-    if (keys.own !== undefined) return test(keys.own);
-    const parent = keys.path[keys.path.length - 1];
-    return parent !== undefined && test(parent);
+    for (let i = keys.path.length - 1; i >= 0; i--) {
+      const key = keys.path[i]!;
+      if (test(key)) return true;
+      if (!GENERIC_KEY.test(squashKey(key))) return false;
+    }
+    return false;
   }
 
-  #judge(
-    text: string,
-    start: number,
-    end: number,
-    candidate: Candidate,
-    keys: KeyContext,
-  ): BsnFinding | undefined {
+  #judge(text: string, candidate: NumberCandidate, given: KeyContext): BsnFinding | undefined {
     const kind = classify(candidate.digits);
     if (kind === undefined) return undefined;
+    // In a table pasted as text, the column's header is the number's field name.
+    const header = columnHeader(text, candidate.start);
+    const keys = header === undefined ? given : { own: header, path: [...given.path, header] };
+    const { start, end } = candidate;
     const keywordAt = this.#nearest(
       this.#keywords,
       text,
@@ -133,6 +197,7 @@ export class BsnDetector {
       SUPPRESSOR_AFTER,
     );
     const prefix = kind === 'onderwijsnummer' ? 'onderwijsnummer' : 'bsn';
+    // The nearer word decides: "telefoon 0612345678, en 123456782 (bsn)" is a BSN.
     if (keywordAt !== undefined && (suppressorAt === undefined || keywordAt <= suppressorAt)) {
       return { confidence: 0.97, rule: `${prefix}.keyword` };
     }
@@ -141,10 +206,10 @@ export class BsnDetector {
     }
     if (suppressorAt !== undefined || this.#keyIs(keys, this.#isSuppressingKey)) return undefined;
     if (looksLikePhoneOrMoney(text, start)) return undefined;
-    // Without a keyword an eight-digit number (a date, a KvK number) is too common.
-    if (candidate.digits.startsWith('0') && candidate.groups.join('').length === 8)
-      return undefined;
-    return candidate.groups.length > 1
+    // Without a keyword an eight-digit number (a date, a KvK number) is too common, and
+    // nine digits inside a longer number (an account, a card) are not a BSN.
+    if (candidate.given === 8 || candidate.partOfLonger) return undefined;
+    return candidate.layout === 'grouped'
       ? { confidence: 0.65, rule: 'bsn.layout' }
       : { confidence: 0.6, rule: kind === 'onderwijsnummer' ? 'onderwijsnummer.bare' : 'bsn.bare' };
   }
@@ -173,35 +238,21 @@ export class BsnDetector {
   }
 }
 
-interface Candidate {
-  digits: string;
-  groups: string[];
-}
-
 /**
- * The readings of a matched digit sequence as a personal number: the whole sequence when
- * its groups make 8 or 9 digits in a usual layout (groups of two or more), and any single
- * group of exactly 8 or 9 digits inside a longer sequence.
+ * The header of the column `at` stands in, when the text is a table (lines of cells split
+ * by tabs, semicolons, commas or bars, the first line naming them, with no digits).
  */
-function candidates(match: string): Candidate[] {
-  const separators = match.match(/[ .\-/]/g) ?? [];
-  const groups = match.split(/[ .\-/]/);
-  const out: Candidate[] = [];
-  const total = groups.reduce((n, g) => n + g.length, 0);
-  const oneSeparatorKind = separators.every((s) => s === separators[0]);
-  if (
-    (total === 9 || total === 8) &&
-    groups.length <= 4 &&
-    oneSeparatorKind &&
-    groups.every((g) => g.length >= 2)
-  ) {
-    out.push({ digits: groups.join('').padStart(9, '0'), groups });
-  }
-  if (groups.length > 1) {
-    for (const g of groups)
-      if (g.length === 9 || g.length === 8) out.push({ digits: g.padStart(9, '0'), groups: [g] });
-  }
-  return out;
+function columnHeader(text: string, at: number): string | undefined {
+  const firstEnd = text.indexOf('\n');
+  if (firstEnd < 0 || at < firstEnd) return undefined;
+  const header = text.slice(0, firstEnd);
+  if (/\d/.test(header)) return undefined;
+  const delimiter = ['\t', ';', '|', ','].find((d) => header.split(d).length >= 2);
+  if (delimiter === undefined) return undefined;
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  const column = text.slice(lineStart, at).split(delimiter).length - 1;
+  const name = header.split(delimiter)[column]?.trim();
+  return name === undefined || name === '' ? undefined : name;
 }
 
 function classify(digits: string): 'bsn' | 'onderwijsnummer' | undefined {

@@ -1,13 +1,21 @@
 import { CATEGORIES, type Category, type DetectionSettings } from '../policy/types.js';
-import { BsnDetector, type KeyContext } from './bsn.js';
+import { BsnDetector, type BsnFinding, type KeyContext } from './bsn.js';
 import { compileKeyPatterns, readDataFile } from './data.js';
 import { lexicons, type SpecialCategory } from './lexicon.js';
 import { normalise } from './normalise.js';
-import { genderOfValue, namesPartner, type Gender } from './partner.js';
+import {
+  genderOfNameValue,
+  genderOfValue,
+  partnerMention,
+  type Gender,
+  type PartnerMention,
+} from './partner.js';
 import { FieldNameVerdicts, screenJson } from './json-screen.js';
 import { Prefilter } from './prefilter.js';
+import { screenTargets } from './screen-literals.js';
 import { compilePointerPattern, type PointerPattern } from './patterns.js';
-import { SpecialCategoryDetector, type FieldHints } from './special.js';
+import { explain, type Explanation } from './explain.js';
+import { SpecialCategoryDetector, type Candidate, type FieldHints } from './special.js';
 import { Walk, type IncompleteReason, type Visit } from './walk.js';
 
 /**
@@ -44,6 +52,8 @@ interface KeyFacts {
   mayHold: boolean;
   /** The name holds the writer's gender ("geslacht"), for same-sex partner mentions. */
   gender: boolean;
+  /** The name holds a person's name ("voornaam"), whose first name may say their gender. */
+  name: boolean;
   courseContent: boolean;
 }
 
@@ -57,7 +67,20 @@ const NO_CATEGORIES: ReadonlySet<never> = new Set();
 const OPEN: RuleState = { never: NO_CATEGORIES, always: NO_CATEGORIES };
 const HAS_DIGIT = /\d/;
 const KEY_CACHE_LIMIT = 10_000;
-const SAME_PARTNER_CONFIDENCE = 0.75;
+const SAME_PARTNER_CONFIDENCE = 0.8;
+/** Words of partner mentions, for the screen: the full path reads them in partner.ts. */
+const PARTNER_WORDS = [
+  'man',
+  'vrouw',
+  'echtgenoot',
+  'echtgenote',
+  'husband',
+  'wife',
+  'boyfriend',
+  'girlfriend',
+  'vriend',
+  'vriendin',
+];
 
 let shared:
   | {
@@ -66,20 +89,33 @@ let shared:
       prefilter: Prefilter;
       isCourseKey: (key: string) => boolean;
       isGenderKey: (key: string) => boolean;
+      isNameKey: (key: string) => boolean;
     }
   | undefined;
+
+/** The screen of plain text, as every engine uses it (for tests that hold it to the full path). */
+export function sharedPrefilter(): Prefilter {
+  return detectors().prefilter;
+}
 
 /** The detectors and their word lists are compiled once per process and shared. */
 function detectors() {
   if (shared !== undefined) return shared;
   const bsn = new BsnDetector();
-  const fields = readDataFile<{ courseContent: string[]; genderKeys: string[] }>('fields.json');
+  const fields = readDataFile<{
+    courseContent: string[];
+    genderKeys: string[];
+    nameKeys: string[];
+  }>('fields.json');
   shared = {
     bsn,
     special: new SpecialCategoryDetector(),
-    prefilter: new Prefilter([...lexicons().termList, ...bsn.keywordList]),
+    prefilter: new Prefilter(
+      screenTargets(lexicons().termList, [...bsn.keywordList, ...PARTNER_WORDS]),
+    ),
     isCourseKey: compileKeyPatterns(fields.courseContent),
     isGenderKey: compileKeyPatterns(fields.genderKeys),
+    isNameKey: compileKeyPatterns(fields.nameKeys),
   };
   return shared;
 }
@@ -99,8 +135,18 @@ export class DetectionEngine {
     return facts.categories.length > 0 || facts.bsn || facts.gender;
   });
 
-  constructor(settings: DetectionSettings) {
+  readonly #screen: boolean;
+  readonly #typos: boolean;
+
+  /**
+   * For tests that hold the screen to the full path: `screen: false` sends every string to
+   * the full path; `typos: false` reads no misspellings (which the full path reads only in
+   * texts the screen sent it). Both default true.
+   */
+  constructor(settings: DetectionSettings, options: { screen?: boolean; typos?: boolean } = {}) {
     this.#settings = settings;
+    this.#screen = options.screen ?? true;
+    this.#typos = options.typos ?? true;
     this.#rules = settings.fields.map((rule) => ({
       matches: compilePointerPattern(rule.pointer),
       action: rule.action,
@@ -115,12 +161,21 @@ export class DetectionEngine {
    */
   detectJson(bytes: Uint8Array, value: unknown): Detection {
     const { prefilter } = detectors();
-    if (screenJson(bytes, prefilter, this.#fieldNames, this.#settings.limits))
+    if (this.#screen && screenJson(bytes, prefilter, this.#fieldNames, this.#settings.limits))
       return { findings: [] };
     return this.detect(value);
   }
 
-  detect(value: unknown): Detection {
+  /** The findings of `value` with the signals behind each (`dpa-guard scan --explain`). */
+  explain(value: unknown): Explanation[] {
+    return explain(this, detectors().special, value);
+  }
+
+  /**
+   * `observe` (training and explanations): called with every special-category candidate
+   * and the JSON Pointer it stands at, features named.
+   */
+  detect(value: unknown, observe?: (path: string, candidate: Candidate) => void): Detection {
     const { bsn, special, prefilter } = detectors();
     const walk = new Walk();
     const found = new Map<string, Finding>();
@@ -149,7 +204,10 @@ export class DetectionEngine {
     };
     // Per node, only where something differs from the parent: field-name categories
     // inherited from enclosing fields, course content, and the field rules in force.
-    let writerGender: Gender | undefined;
+    // Genders the body gives (a gender field, a first name in a name field), and the
+    // partners its texts name, for same-sex partner mentions once the walk is done.
+    const genders = new Set<Gender>();
+    const mentions: { node: number; mention: PartnerMention }[] = [];
     const inherited = new Map<number, ReadonlySet<SpecialCategory>>();
     const course = new Set<number>();
     const ruleStates = new Map<number, RuleState>();
@@ -159,7 +217,10 @@ export class DetectionEngine {
 
     const hintsFor = (visit: Visit, state: RuleState): FieldHints => {
       const own = visit.ownKey === undefined ? undefined : this.#factsOf(visit.ownKey);
+      const parentSegment = walk.segment(walk.parent(visit.node));
       return {
+        ownKey: visit.ownKey,
+        parentKey: typeof parentSegment === 'string' ? parentSegment : undefined,
         categories: inheritedOf(visit.node),
         ownCategories:
           own === undefined || own.categories.length === 0
@@ -170,11 +231,33 @@ export class DetectionEngine {
         alwaysInspect: state.always,
       };
     };
+    // The field names around a value, innermost last (for "factuur": { "nummer": … }).
     const keyContext = (visit: Visit): KeyContext => ({
       own: visit.ownKey,
-      path: visit.ownKey === undefined ? [] : [visit.ownKey],
+      path: walk.segments(visit.node).filter((s): s is string => typeof s === 'string'),
     });
-
+    // Neighbouring values of one object or array that hold only a few digits each, in
+    // order: a number split over fields or items ({"bsn1": "1234", "bsn2": "56782"}), or
+    // over the same field of neighbouring items (chat messages sent one after the other).
+    const parts = new Map<string, (Part | null)[]>();
+    let scalars = 0; // every scalar value visited, in order: parts must be neighbours
+    const notePart = (visit: Visit, part: Part | null) => {
+      const index = scalars++;
+      if (part !== null) part.index = index;
+      const parent = walk.parent(visit.node);
+      const groups = [String(parent)];
+      const holder = walk.parent(parent);
+      if (visit.ownKey !== undefined && holder >= 0 && typeof walk.segment(parent) === 'number')
+        groups.push(`${String(holder)}:${visit.ownKey}`);
+      for (const group of groups) {
+        let list = parts.get(group);
+        if (list === undefined) {
+          if (part === null) continue;
+          parts.set(group, (list = []));
+        }
+        list.push(part);
+      }
+    };
     walk.run(value, this.#settings.limits, {
       enter: (visit, parentNode) => {
         const parentInherited = inheritedOf(parentNode);
@@ -191,12 +274,22 @@ export class DetectionEngine {
         return state.never.size < 10 || state.always.size > 0;
       },
       string: (raw, visit, isKey) => {
-        if (!isKey && visit.ownKey !== undefined && this.#factsOf(visit.ownKey).gender)
-          writerGender ??= genderOfValue(raw);
+        if (!isKey && visit.ownKey !== undefined) {
+          const facts = this.#factsOf(visit.ownKey);
+          const gender = facts.gender
+            ? genderOfValue(raw)
+            : facts.name
+              ? genderOfNameValue(raw)
+              : undefined;
+          if (gender !== undefined) genders.add(gender);
+        }
+        if (!isKey) notePart(visit, partOf(raw, visit));
         // The fast path: most strings hold no term and no number, and only a value in a
         // field named for a category ("vakbond": "ja") can then still be a finding.
         // Field names repeat with the schema: their screen is cached with their facts.
-        if (isKey ? !this.#factsOf(raw).mayHold : !prefilter.mayHold(raw)) {
+        const screened =
+          !this.#screen || (isKey ? this.#factsOf(raw).mayHold : prefilter.mayHold(raw));
+        if (!screened) {
           if (isKey || visit.ownKey === undefined) return;
           const facts = this.#factsOf(visit.ownKey);
           if (facts.categories.length === 0 && !facts.bsn) return;
@@ -213,6 +306,10 @@ export class DetectionEngine {
         }
         // Keys are names, not text, unless someone put a sentence in one.
         if (isKey && !text.includes(' ')) return;
+        if (!isKey) {
+          const mention = partnerMention(text, raw);
+          if (mention !== undefined) mentions.push({ node: visit.node, mention });
+        }
         const hints = isKey
           ? {
               categories: NO_CATEGORIES,
@@ -221,52 +318,87 @@ export class DetectionEngine {
               alwaysInspect: state.always,
             }
           : hintsFor(visit, state);
-        for (const f of special.inText(text, hints)) {
+        const candidates = special.candidates(
+          text,
+          hints,
+          raw,
+          observe !== undefined,
+          this.#typos && screened,
+        );
+        if (observe !== undefined)
+          for (const c of candidates)
+            observe(walk.pointer(isKey ? walk.parent(visit.node) : visit.node), c);
+        for (const f of special.judge(candidates)) {
           if (!state.never.has(f.category))
             add(f.category, visit.node, f.confidence, f.rule, isKey);
         }
       },
       scalar: (scalar, visit) => {
+        notePart(
+          visit,
+          typeof scalar === 'number' && Number.isInteger(scalar) && scalar >= 0 && scalar < 1e6
+            ? {
+                node: visit.node,
+                index: -1,
+                digits: String(scalar),
+                key: visit.ownKey,
+                keyword: false,
+              }
+            : null,
+        );
         const state = stateOf(visit.node);
         if (typeof scalar === 'number' && !state.never.has('bsn')) {
           const finding = bsn.inNumber(scalar, keyContext(visit));
           if (finding !== undefined) add('bsn', visit.node, finding.confidence, finding.rule);
         }
-        for (const f of special.inScalar(scalar, hintsFor(visit, state))) {
+        const scalars = special.scalarCandidates(
+          scalar,
+          hintsFor(visit, state),
+          observe !== undefined,
+        );
+        if (observe !== undefined) for (const c of scalars) observe(walk.pointer(visit.node), c);
+        for (const f of special.judge(scalars)) {
           if (!state.never.has(f.category)) add(f.category, visit.node, f.confidence, f.rule);
         }
       },
     });
-    if (writerGender !== undefined && walk.incomplete === undefined)
-      this.#samePartner(value, writerGender, (path) => {
-        const id = `sexual_orientation\u0000${path}`;
-        if (!found.has(id) && SAME_PARTNER_CONFIDENCE >= threshold)
-          found.set(id, {
-            category: 'sexual_orientation',
-            path,
-            confidence: SAME_PARTNER_CONFIDENCE,
-            rule: 'sexual_orientation.same-sex-partner',
-          });
-      });
+    for (const list of parts.values()) {
+      const split = splitNumber(
+        list,
+        (digits, first) =>
+          bsn.inParts(
+            digits,
+            { own: first.key, path: first.key === undefined ? [] : [first.key] },
+            first.keyword,
+          ),
+        (key) => key !== undefined && this.#factsOf(key).bsn,
+      );
+      if (split !== undefined && !stateOf(split.node).never.has('bsn'))
+        add('bsn', split.node, split.finding.confidence, split.finding.rule);
+    }
+    // A partner of the same gender: said outright, or the writer's own whose gender the
+    // body gives (only one gender in it: a body about several people says nothing).
+    const writer = genders.size === 1 ? [...genders][0] : undefined;
+    for (const { node, mention } of mentions) {
+      const same =
+        mention.said !== undefined ||
+        (mention.own !== undefined && (mention.writer ?? writer) === mention.own);
+      if (same && !stateOf(node).never.has('sexual_orientation'))
+        add(
+          'sexual_orientation',
+          node,
+          SAME_PARTNER_CONFIDENCE,
+          'sexual_orientation.same-sex-partner',
+        );
+    }
     const findings = [...found.values()];
     return walk.incomplete === undefined ? { findings } : { findings, incomplete: walk.incomplete };
-  }
-
-  /** Second pass, only for a body that gives its writer's gender: partner mentions. */
-  #samePartner(value: unknown, gender: Gender, report: (path: string) => void): void {
-    const walk = new Walk();
-    walk.run(value, this.#settings.limits, {
-      string: (raw, visit, isKey) => {
-        if (!isKey && namesPartner(raw, gender)) report(walk.pointer(visit.node));
-      },
-      scalar: () => undefined,
-    });
   }
 
   #factsOf(key: string): KeyFacts {
     let facts = this.#keyFacts.get(key);
     if (facts === undefined) {
-      const { bsn, special, isCourseKey, isGenderKey, prefilter } = detectors();
+      const { bsn, special, isCourseKey, isGenderKey, isNameKey, prefilter } = detectors();
       const categories = special.categoriesOfKey(key);
       facts = {
         categories,
@@ -274,6 +406,7 @@ export class DetectionEngine {
         bsn: bsn.isBsnKey(key),
         mayHold: prefilter.mayHold(key),
         gender: isGenderKey(key),
+        name: isNameKey(key),
         courseContent: isCourseKey(key),
       };
       if (this.#keyFacts.size >= KEY_CACHE_LIMIT) this.#keyFacts.clear();
@@ -300,3 +433,71 @@ export class DetectionEngine {
 }
 
 const ALL: ReadonlySet<Category> = new Set<Category>(CATEGORIES);
+
+/** A value that may be part of a number split over neighbouring values. */
+interface Part {
+  node: number;
+  /** Its place among all scalar values of the body, in document order. */
+  index: number;
+  digits: string;
+  key: string | undefined;
+  /** The part's own text names the number ("bsn 5100"). */
+  keyword: boolean;
+}
+
+/** Short texts with a few digits: "1234", "56 782", "bsn 5100" (at most six digits). */
+const PART_TEXT = /^[^\d]{0,20}\d[\d\s.-]{0,10}$|^[\s.-]*\d[\d\s.-]{0,10}[^\d]{0,20}$/;
+
+function partOf(raw: string, visit: Visit): Part | null {
+  if (raw.length > 40 || !PART_TEXT.test(raw)) return null;
+  const digits = raw.replace(/\D/g, '');
+  if (digits.length === 0 || digits.length > 6) return null;
+  return {
+    node: visit.node,
+    index: -1,
+    digits,
+    key: visit.ownKey,
+    keyword: /[a-z]/i.test(raw) && detectors().bsn.namesNumber(normalise(raw).text),
+  };
+}
+
+/**
+ * The first run of neighbouring parts (values of one container, in order) whose digits
+ * make a personal number, judged by `judge` with the first part.
+ */
+function splitNumber(
+  list: readonly (Part | null)[],
+  judge: (digits: string[], first: Part) => BsnFinding | undefined,
+  named: (key: string | undefined) => boolean,
+): { node: number; finding: BsnFinding } | undefined {
+  for (let from = 0; from < list.length; from++) {
+    const first = list[from];
+    if (first === null || first === undefined) continue;
+    const digits: string[] = [];
+    let total = 0;
+    for (let to = from; to < list.length; to++) {
+      const part = list[to];
+      if (part === null || part === undefined) break;
+      // Neighbours in the body, or the same field of neighbouring items with the number
+      // named (a keyword in a part, or a field named for it).
+      const previous = list[to - 1];
+      if (
+        to > from &&
+        previous !== null &&
+        previous !== undefined &&
+        part.index !== previous.index + 1 &&
+        !first.keyword &&
+        !part.keyword &&
+        !named(first.key)
+      )
+        break;
+      digits.push(part.digits);
+      total += part.digits.length;
+      if (total > 9) break;
+      if (digits.length < 2 || total < 8) continue;
+      const finding = judge(digits, first);
+      if (finding !== undefined) return { node: first.node, finding };
+    }
+  }
+  return undefined;
+}

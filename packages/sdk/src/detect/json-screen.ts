@@ -5,9 +5,11 @@ import {
   newFoldBudget,
   NON_ASCII,
   OTHER,
+  PHRASE_STEP,
   QUOTE,
   readBeyondAscii,
   TEXT_CLASS,
+  UNBUILT,
   type FoldBudget,
   type Prefilter,
 } from './prefilter.js';
@@ -121,7 +123,7 @@ export function screenJson(
   const n = bytes.length;
   // Past the size limit only the walk can say where inspection stopped.
   if (n > limits.maxBodyBytes) return false;
-  const table = prefilter.table;
+  let table = prefilter.table;
   let depth = 0;
   // Values, as the walk counts its nodes: every string, number, literal and container,
   // less the strings that turn out to be field names (one per ':').
@@ -130,17 +132,31 @@ export function screenJson(
   let lastEnd = -1;
   let lastEscaped = false;
   let budget: FoldBudget | undefined; // first-time folds, for the whole body
+  // Digits of neighbouring values that hold a few each (a number split over fields, or an
+  // array of digits): the walk reads such values together; eight or more is a maybe.
+  let partDigits = 0;
+  let beforeLast = 0; // partDigits before the last string, in case it was a field name
+  const hits = prefilter.hits; // phrase literals of the string being read
   let i = 0;
   while (i < n) {
     const byte = bytes[i]!;
     if (byte === 0x22) {
       let state = 0;
+      if (hits.used) hits.clear();
       let j = i + 1;
       let escaped = false;
+      // The automaton's step is the only work for almost every byte: all else is an event.
       for (;;) {
+        j = run(bytes, j, n, state, table);
+        state = runState;
         if (j >= n) return false;
         const cls = BYTE_CLASS[bytes[j]!]!;
-        const next = table[state + cls]!;
+        let next = table[state + cls]!;
+        if (next === UNBUILT) {
+          next = prefilter.build(state, cls);
+          table = prefilter.table;
+        }
+        if (next <= PHRASE_STEP) next = prefilter.passPhrase(next, hits);
         if (next >= 0) {
           state = next;
           j++;
@@ -153,16 +169,21 @@ export function screenJson(
         if (read === UNREADABLE) return false;
         j += read & 15;
         const point = read >> 4;
-        if (point < 0x80) {
-          state = table[state + TEXT_CLASS[point]!]!;
-          if (state < 0) return false;
-          continue;
-        }
-        state = readBeyondAscii(table, state, point, (budget ??= newFoldBudget()));
+        state =
+          point < 0x80
+            ? prefilter.next(state, TEXT_CLASS[point]!, hits)
+            : readBeyondAscii(prefilter, state, point, (budget ??= newFoldBudget()), hits);
+        table = prefilter.table;
         if (state < 0) return false;
       }
       // The closing quote ends the string's last word.
-      if (table[state + OTHER] === ACCEPT) return false;
+      if (prefilter.next(state, OTHER, hits) === ACCEPT) return false;
+      table = prefilter.table;
+      beforeLast = partDigits;
+      // (The walk takes values of up to 40 characters: up to four bytes each here.)
+      const digits = j - i <= 162 ? digitsOf(bytes, i + 1, j, escaped) : 0;
+      partDigits = digits > 0 && digits <= 6 ? partDigits + digits : 0;
+      if (partDigits >= 8) return false;
       lastStart = i + 1;
       lastEnd = j;
       lastEscaped = escaped;
@@ -171,6 +192,7 @@ export function screenJson(
     } else if (byte === 0x3a /* : */) {
       if (lastEscaped || fieldNames.matters(bytes, lastStart, lastEnd)) return false;
       values--;
+      partDigits = beforeLast; // the last string was a field name, not a value
       i++;
     } else if (byte === 0x7b || byte === 0x5b /* { [ */) {
       if (++depth >= limits.maxDepth) return false;
@@ -190,10 +212,16 @@ export function screenJson(
         else if (b !== 0x2e && b !== 0x2d && b !== 0x2b) break;
       }
       if (digits >= 8) return false;
+      partDigits = digits <= 6 ? partDigits + digits : 0;
+      if (partDigits >= 8) return false;
       values++;
     } else if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09 || byte === 0x2c) {
       i++;
-    } else if (byte === 0x74 || byte === 0x66 || byte === 0x6e /* true false null */) {
+    } else if (byte === 0x74 || byte === 0x66 /* true false */) {
+      for (i++; i < n && bytes[i]! >= 0x61 && bytes[i]! <= 0x7a; i++);
+      partDigits = 0;
+      values++;
+    } else if (byte === 0x6e /* null */) {
       for (i++; i < n && bytes[i]! >= 0x61 && bytes[i]! <= 0x7a; i++);
       values++;
     } else {
@@ -201,6 +229,43 @@ export function screenJson(
     }
   }
   return depth === 0 && values <= limits.maxNodes;
+}
+
+/** The state `run` stopped in (a second result, to keep its loop free of allocation). */
+let runState = 0;
+
+/**
+ * Steps the automaton from `state` over `bytes` from `at` while each step is a plain
+ * transition: the loop that almost every byte of a body takes, kept small for the
+ * compiler. Returns where it stopped (an event, or `n`); the state is left in runState.
+ */
+function run(bytes: Uint8Array, at: number, n: number, state: number, table: Int32Array): number {
+  let j = at;
+  let s = state;
+  while (j < n) {
+    const next = table[s + BYTE_CLASS[bytes[j]!]!]!;
+    if (next < 0) break;
+    s = next;
+    j++;
+  }
+  runState = s;
+  return j;
+}
+
+/** The digits of a string's bytes `[start, end)` as read: an escape counts as what it stands for. */
+function digitsOf(bytes: Uint8Array, start: number, end: number, escaped: boolean): number {
+  let digits = 0;
+  for (let k = start; k < end; k++) {
+    const b = bytes[k]!;
+    if (b >= 0x30 && b <= 0x39) digits++;
+    else if (escaped && b === 0x5c) {
+      const read = readEvent(bytes, k);
+      const point = read >> 4;
+      if (point >= 0x30 && point <= 0x39) digits++;
+      k += (read & 15) - 1;
+    }
+  }
+  return digits;
 }
 
 // As JSON.parse reads a field name: a leading U+FEFF is part of it, not a byte-order mark.

@@ -1,6 +1,6 @@
 import { CATEGORIES, type Category } from '../policy/types.js';
 import { compileKeyPatterns, readDataFile } from './data.js';
-import { compileTerms, type TermMatcher } from './terms.js';
+import { TermIndex } from './term-index.js';
 
 /** The special categories (everything but `bsn`), each with a lexicon in data/lexicon/. */
 export type SpecialCategory = Exclude<Category, 'bsn'>;
@@ -33,16 +33,16 @@ export interface TermPayload {
 }
 export type ContextKind = 'subject' | 'role' | 'statement' | 'generic' | 'negation' | 'family';
 
-/** Every word list compiled once: the category terms in one matcher, context in another. */
+/** Every word list compiled once: the category terms in one index, context in another. */
 export interface CompiledLexicons {
-  terms: TermMatcher<TermPayload>;
-  context: TermMatcher<ContextKind>;
+  terms: TermIndex<TermPayload>;
+  context: TermIndex<ContextKind>;
   /** Per category, whether a field name alone says its value is of that category. */
   keyCategory: Map<SpecialCategory, (key: string) => boolean>;
   /** Per category, whether a field name makes a context for it ("absence" for health). */
   contextKeyCategory: Map<SpecialCategory, (key: string) => boolean>;
-  /** Every category term, in the lexicon syntax (for the prefilter). */
-  termList: readonly string[];
+  /** Every category term, in the lexicon syntax, and whether it may stand in a compound. */
+  termList: readonly { term: string; compound: boolean }[];
 }
 
 let compiled: CompiledLexicons | undefined;
@@ -65,11 +65,15 @@ export function lexicons(): CompiledLexicons {
     ['subject', 'role', 'statement', 'generic', 'negation', 'family'] as const
   ).flatMap((kind) => context[kind].map((term) => ({ term, payload: kind })));
   compiled = {
-    terms: compileTerms(terms),
-    context: compileTerms(contextTerms),
+    // Strong terms may stand inside a compound ("longkankeronderzoek"); weak ones may not.
+    terms: new TermIndex(
+      terms.map((t) => ({ ...t, compound: t.payload.strength === 'strong' })),
+      { typos: true },
+    ),
+    context: new TermIndex(contextTerms, { typos: false }),
     keyCategory,
     contextKeyCategory,
-    termList: terms.map((t) => t.term),
+    termList: terms.map((t) => ({ term: t.term, compound: t.payload.strength === 'strong' })),
   };
   return compiled;
 }

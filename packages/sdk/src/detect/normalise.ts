@@ -65,6 +65,60 @@ function fullNormalise(original: string): NormalisedText {
   };
 }
 
+// Spaces of every width (no-break, thin, ideographic …) are spaces; a replacement
+// character or a lone surrogate (what a broken copy leaves between digit groups) too.
+const SPACES = /^[\p{Zs}\u2028\u2029]$/u;
+const LONE_SURROGATE = /^[\ud800-\udfff]$/;
+// Hyphens and dashes of every kind (en, em, figure, non-breaking, minus) are a hyphen.
+const DASHES = /^[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]$/;
+/**
+ * Cyrillic and Greek letters that pass for Latin ones, lower case: a fact about how the
+ * letters look, written out here (after Unicode's confusables data, not copied from it).
+ */
+const CONFUSABLES: Readonly<Record<string, string>> = {
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  ё: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  п: 'n',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  і: 'i',
+  ї: 'i',
+  ј: 'j',
+  ѕ: 's',
+  ԁ: 'd',
+  ԛ: 'q',
+  ԝ: 'w',
+  ь: 'b',
+  г: 'r',
+  α: 'a',
+  β: 'b',
+  ε: 'e',
+  η: 'n',
+  ι: 'i',
+  κ: 'k',
+  μ: 'u',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  ω: 'w',
+  ς: 's',
+  γ: 'y',
+  ζ: 'z',
+};
+const CONFUSABLE = new RegExp(`[${Object.keys(CONFUSABLES).join('')}]`, 'g');
+
 const foldCache = new Map<string, string>();
 
 /** One code point to its matching form; cached, since text repeats a small alphabet. */
@@ -75,7 +129,8 @@ export function foldCodePoint(char: string): string {
   if (cached !== undefined) return cached;
   let folded: string;
   if (FORMAT.test(char)) folded = '';
-  else if (char === '\u00a0' || char === '\u202f' || char === '\u2007') folded = ' ';
+  else if (SPACES.test(char) || char === '\ufffd' || LONE_SURROGATE.test(char)) folded = ' ';
+  else if (DASHES.test(char)) folded = '-';
   else {
     // NFKC first (full-width and mathematical digits become ASCII), then script digits.
     folded = Array.from(char.normalize('NFKC'), (c) =>
@@ -85,6 +140,9 @@ export function foldCodePoint(char: string): string {
     // mark on its own folds to nothing, so decomposed text (as macOS and PDFs give it) and
     // marks piled on to hide a word ("d̶i̶a̶b̶e̶t̶e̶s̶") read as the plain word.
     folded = folded.normalize('NFKD').replace(MARK, '').toLowerCase();
+    // Letters of other scripts that look Latin ("diаbetes" with a Cyrillic а) read as the
+    // Latin letter they pass for.
+    folded = folded.replace(CONFUSABLE, (c) => CONFUSABLES[c] ?? c);
   }
   if (foldCache.size < 4096) foldCache.set(char, folded);
   return folded;

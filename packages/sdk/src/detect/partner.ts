@@ -1,10 +1,12 @@
+import { readDataFile } from './data.js';
 import { normalise } from './normalise.js';
 
 /**
- * Sexual orientation revealed by a relationship: a writer whose gender a field of the same
- * body gives ("geslacht": "man") who speaks of a partner of the same gender ("mijn man",
- * "my wife", "mijn vriend en ik gaan trouwen"). Both halves are needed; neither alone says
- * anything about orientation.
+ * Sexual orientation revealed by a relationship: a partner of the same gender as the person
+ * who has them. Said outright by a possessive ("Ruben en zijn man Thijs", "her wife Els"),
+ * or by the writer ("mijn man", "my wife", "mijn vriend en ik gaan trouwen") whose own
+ * gender the body gives: a gender field, a first name in a name field or in the text
+ * ("Ik (Daan) …", "groet, Kees"). Neither half alone says anything about orientation.
  */
 export type Gender = 'male' | 'female';
 
@@ -19,20 +21,95 @@ export function genderOfValue(raw: string): Gender | undefined {
   return undefined;
 }
 
+let names: Map<string, Gender> | undefined;
+
+/** The gender a first name is given to, from data/names.json (common names only). */
+export function genderOfName(name: string): Gender | undefined {
+  if (names === undefined) {
+    names = new Map();
+    try {
+      const file = readDataFile<{ male: string[]; female: string[] }>('names.json');
+      for (const n of file.male) names.set(n, 'male');
+      for (const n of file.female) names.set(n, 'female');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  return names.get(name);
+}
+
+/** The gender of whoever a name field names ("Kees Jansen", "mw. A. de Vries"). */
+export function genderOfNameValue(raw: string): Gender | undefined {
+  const text = normalise(raw).text.trim();
+  const title = genderOfValue(text.split(/[\s.]+/)[0] ?? '');
+  if (title !== undefined) return title;
+  const first = /^[a-z]+/.exec(text)?.[0];
+  return first === undefined ? undefined : genderOfName(first);
+}
+
 // "vriend"/"vriendin" is also just a friend: it counts as a partner only next to words
 // of a relationship.
 const RELATIONSHIP =
-  '(?:trouwen|getrouwd|bruiloft|verloofd|samenwonen|samenwonend|relatie|partner|zwanger|kinderwens|married|wedding|engaged)';
-const PARTNER: Record<Gender, RegExp> = {
+  '(?:trouwen|getrouwd|bruiloft|huwelijk|verloofd|samenwonen|samenwonend|woon samen|wonen samen|samen met|relatie|partner|zwanger|kinderwens|adopt\\w*|married|wedding|engaged|live with|lives with|living with)';
+const HIS = "(?:zijn|zn|z'n|his)";
+const HER = '(?:haar|her)';
+/** Possessives that say the gender of both: "zijn man", "her wife". */
+const SAID: Record<Gender, RegExp> = {
+  male: new RegExp(`\\b${HIS} (?:man|echtgenoot|husband|boyfriend)\\b`),
+  female: new RegExp(`\\b${HER} (?:vrouw|echtgenote|wife|girlfriend)\\b`),
+};
+/** The writer's own partner, by gender. */
+const OWN: Record<Gender, RegExp> = {
   male: new RegExp(
-    `\\b(?:mijn (?:man|echtgenoot)|my (?:husband|boyfriend))\\b|\\bmijn vriend\\b(?=[^.!?]{0,80}\\b${RELATIONSHIP})|\\b${RELATIONSHIP}\\b[^.!?]{0,80}\\bmijn vriend\\b(?!in)`,
+    `\\b(?:mijn|mn|m'n|my) (?:man|echtgenoot|husband|boyfriend)\\b|\\b(?:mijn|mn|m'n) vriend\\b(?!in)(?=[^.!?]{0,80}\\b${RELATIONSHIP})|\\b${RELATIONSHIP}\\b[^.!?]{0,80}\\b(?:mijn|mn|m'n) vriend\\b(?!in)`,
   ),
   female: new RegExp(
-    `\\b(?:mijn (?:vrouw|echtgenote)|my (?:wife|girlfriend))\\b|\\bmijn vriendin\\b(?=[^.!?]{0,80}\\b${RELATIONSHIP})|\\b${RELATIONSHIP}\\b[^.!?]{0,80}\\bmijn vriendin\\b`,
+    `\\b(?:mijn|mn|m'n|my) (?:vrouw|echtgenote|wife|girlfriend)\\b|\\b(?:mijn|mn|m'n) vriendin\\b(?=[^.!?]{0,80}\\b${RELATIONSHIP})|\\b${RELATIONSHIP}\\b[^.!?]{0,80}\\b(?:mijn|mn|m'n) vriendin\\b`,
   ),
 };
+/**
+ * Where a writer names themselves, read in the text as written (a name has a capital):
+ * "ik ben Anouk", "Ik (Daan) …", "my name is …", a greeting's signature, "Kees: …".
+ */
+const SELF_NAMED = new RegExp(
+  [
+    "\\b(?:ik ben|ik heet|mijn naam is|my name is|i am|i'm)\\s+(\\p{Lu}\\p{Ll}+)",
+    '\\bik\\s*\\((\\p{Lu}\\p{Ll}+)\\)',
+    '\\b(?:groet|groeten|gr|mvg|vriendelijke groet|regards|thanks|bedankt|cheers)[\\s,.!-]+(\\p{Lu}\\p{Ll}+)',
+    '^(\\p{Lu}\\p{Ll}+):',
+  ].join('|'),
+  'giu',
+);
 
-/** Whether the writer's own text names a partner of the given gender. */
-export function namesPartner(raw: string, gender: Gender): boolean {
-  return PARTNER[gender].test(normalise(raw).text);
+/** How a text names a partner: outright of one gender, or as the writer's own. */
+export interface PartnerMention {
+  /** Both genders given by the words themselves ("zijn man"). */
+  said?: Gender;
+  /** The writer's own partner of this gender ("mijn vrouw"). */
+  own?: Gender;
+  /** The writer's gender, when the text names them. */
+  writer?: Gender;
+}
+
+/** The partner mentions of a normalised text (`raw`: as written), if it has any. */
+export function partnerMention(text: string, raw: string): PartnerMention | undefined {
+  const mention: PartnerMention = {};
+  for (const g of ['male', 'female'] as const) {
+    if (SAID[g].test(text)) mention.said = g;
+    if (OWN[g].test(text)) mention.own ??= g;
+  }
+  if (mention.said === undefined && mention.own === undefined) return undefined;
+  if (mention.own !== undefined) {
+    // The keywords match in any case; the name itself must start with a capital.
+    for (const m of raw.matchAll(SELF_NAMED)) {
+      const name = m.slice(1).find((g) => g !== undefined);
+      if (name === undefined || name[0] !== name[0]!.toUpperCase()) continue;
+      const gender = genderOfName(normalise(name).text);
+      if (gender !== undefined) {
+        mention.writer = gender;
+        break;
+      }
+    }
+  }
+  return mention;
 }

@@ -1,38 +1,59 @@
 /**
  * The fast path of detection. Almost every string a platform writes holds nothing the
- * agreement forbids, so before any normalisation, regular expression or scoring, one tight
- * loop over the raw characters answers a single question: could this text hold a
- * finding? It can when it has a run of nine digits (a BSN or onderwijsnummer needs them),
- * or a word that starts, ends or is a lexicon term, read as normalisation will make it:
- * a character beyond ASCII is read as what it folds to ("ｂｓｎ" as "bsn"). The answer may
- * be a false "yes", never a false "no": the full path makes the decision.
+ * agreement forbids, so before any normalisation, word list or model, one tight loop over
+ * the raw characters answers a single question: could this text hold a finding? The answer
+ * may be a false "yes", never a false "no": the full path makes the decision, and property
+ * tests hold this screen to it. It says "maybe" for:
+ *
+ * - a word that is, starts, ends or holds a lexicon term's literal as the full path reads
+ *   words: case and diacritics folded, digits and symbols inside a word read as the letters
+ *   they stand for ("z1ek", "k@nker"), a strong term inside a compound;
+ * - every telling word of a phrase, in one text ("served" and "time" for "served time"):
+ *   such words are phrase literals, noted as the text passes them; only the last of a
+ *   phrase's words makes the answer "maybe";
+ * - a word within one edit of a long literal (two edits for very long ones): by the
+ *   pigeonhole rule such a word keeps one half (a third) of the literal intact, so the
+ *   halves are screened as literals ("epilepcie" keeps "epil");
+ * - the second half of a term written as two words ("suiker ziekte");
+ * - four or more single letters in a row (a word spelled out: "e p i l e p s i e");
+ * - nine digits in a run, however separated (up to three characters between groups: tabs,
+ *   line breaks, dashes of every kind), counting letters that stand for digits
+ *   ("12O456789") and number words ("negen zeven …") as the full path does.
  *
  * All of that is one deterministic automaton over character classes, built once: a state
- * is where the current word stands in the trie of term starts, how much of a `*stem` it
- * may be ending in (Aho–Corasick), and how many digits the current number has. One table
- * load per character then decides, which is what lets the screen keep up with JSON.parse.
- * The same table drives the screen of plain text (here) and of raw JSON bytes
- * (json-screen.ts); the drivers differ only in how they read characters.
+ * is where the current word stands in the trie of literal starts, its Aho–Corasick state for
+ * literals ending or standing inside a word, and the counters for digits, spelled letters
+ * and number words. One table load per character then decides. The same table drives the
+ * screen of plain text (here) and of raw JSON bytes (json-screen.ts).
  */
 
 import { foldCodePoint } from './normalise.js';
 
 /** Character classes the automaton reads. */
-export const OTHER = 0; // any other character: ends a word and a number
+export const OTHER = 0; // any other character: a separator
 // 1..26: the letters a–z (A–Z folded)
-/**
- * Every digit is one class: a run of them is what counts, and the few terms with digits
- * in them ("d66", "50plus") are screened as "a letter and two digits" and so on, a "maybe"
- * the full path settles.
- */
-const DIGIT = 27;
-/** ' ', '.', '-', '/': end a word, and may join digit groups ("123.456.789"). */
-export const SEPARATOR = 28;
+/** Digits that stand for a letter inside a word: 0 o, 1 i, 3 e, 4 a, 5 s, 7 t. */
+const D0 = 27;
+const D1 = 28;
+const D3 = 29;
+const D4 = 30;
+const D5 = 31;
+const D7 = 32;
+/** The other digits (2 6 8 9): digits only. */
+const DX = 33;
+/** '@' and '$': 'a' and 's' inside a word, separators elsewhere. */
+const AT = 34;
+const DOLLAR = 35;
+export const SPACE = 36;
+/** '-', '.', '_': separators that also join a word spelled out letter by letter. */
+const JOINT = 37;
+/** '|': a separator of words, and a 1 among digits. */
+const PIPE = 38;
 /** Events for a driver to handle itself (JSON bytes): `"`, `\` and any byte ≥ 0x80. */
-export const QUOTE = 29;
-export const BACKSLASH = 30;
-export const NON_ASCII = 31;
-const CLASSES = 32;
+export const QUOTE = 39;
+export const BACKSLASH = 40;
+export const NON_ASCII = 41;
+const CLASSES = 42;
 
 /**
  * Table entries below zero are not states: the text may hold a finding (ACCEPT), or the
@@ -40,72 +61,113 @@ const CLASSES = 32;
  */
 export const ACCEPT = -1;
 export const EVENT = -2;
-
-// A BSN or onderwijsnummer has nine digits (eight-digit BSNs count only next to a
-// keyword, which the trie screens for): a run of nine digits, or digit groups joined by
-// one separator each, is the only number worth a closer look. Dates and times are not.
-const MIN_RUN = 9;
+/** A transition not worked out yet: the automaton is built as texts need it (see step). */
+export const UNBUILT = -3;
+/**
+ * Entries at or below PHRASE_STEP are transitions that pass phrase literals: the driver
+ * notes them (Prefilter.passPhrase) and goes on from the state the step names.
+ */
+export const PHRASE_STEP = -16;
 
 /** Class of each ASCII code in plain text: letters case-folded, digits, separators. */
 export const TEXT_CLASS = new Uint8Array(128);
 for (let c = 97; c <= 122; c++) TEXT_CLASS[c] = c - 96;
 for (let c = 65; c <= 90; c++) TEXT_CLASS[c] = c - 64;
-for (let c = 48; c <= 57; c++) TEXT_CLASS[c] = DIGIT;
-for (const ch of ' .-/') TEXT_CLASS[ch.charCodeAt(0)] = SEPARATOR;
+for (const [ch, cls] of [
+  ['0', D0],
+  ['1', D1],
+  ['3', D3],
+  ['4', D4],
+  ['5', D5],
+  ['7', D7],
+  ['2', DX],
+  ['6', DX],
+  ['8', DX],
+  ['9', DX],
+  ['@', AT],
+  ['$', DOLLAR],
+  [' ', SPACE],
+  ['-', JOINT],
+  ['.', JOINT],
+  ['_', JOINT],
+  ['|', PIPE],
+] as const)
+  TEXT_CLASS[ch.charCodeAt(0)] = cls;
 
-/** Words too common to screen a phrase by; a phrase is screened by another of its words. */
-const FUNCTION_WORDS = new Set(
-  'de het een van in op te naar voor met uit bij aan om en of the a an of to on for with at and'.split(
-    ' ',
-  ),
-);
+const isLetterClass = (cls: number) => cls >= 1 && cls <= 26;
+const isDigitClass = (cls: number) => cls >= D0 && cls <= DX;
+/** The letter class a leet digit or symbol reads as inside a word (0 for none). */
+const LEET_LETTER = new Uint8Array(CLASSES);
+for (const [cls, letter] of [
+  [D0, 'o'],
+  [D1, 'i'],
+  [D3, 'e'],
+  [D4, 'a'],
+  [D5, 's'],
+  [D7, 't'],
+  [AT, 'a'],
+  [DOLLAR, 's'],
+] as const)
+  LEET_LETTER[cls] = letter.charCodeAt(0) - 96;
+/** Letters that stand for digits in a number (o l i s b), as the full path reads them. */
+const LOOKALIKE = new Set(['o', 'l', 'i', 's', 'b'].map((c) => c.charCodeAt(0) - 96));
+
+/** A literal's class sequence as the automaton reads a word: leet digits as their letters. */
+function literalClasses(literal: string): number[] {
+  return Array.from(literal, (ch) => {
+    const cls = TEXT_CLASS[ch.charCodeAt(0)]!;
+    return LEET_LETTER[cls] !== 0 && isDigitClass(cls) ? LEET_LETTER[cls]! : cls;
+  });
+}
 
 /** How a screened literal must sit in a word. */
-type Placement = 'word' | 'start' | 'end' | 'inside';
+export type Placement = 'word' | 'start' | 'end' | 'inside';
+
+/** A literal to screen for: the screen says "maybe" wherever it could match. */
+export interface ScreenLiteral {
+  literal: string;
+  placement: Placement;
+}
 
 /**
- * The literal that stands for a term in the screen. A phrase occurs only where its words
- * do: the most telling word stands for it, the longest that is not a function word, the
- * later on a tie ("naar de kerk" is screened by "kerk", "lid van de sp" by "lid"). The
- * screen sees words of letters and digits only, so for "hiv-positief" or "jehovah's" the
- * longest such part stands for the word; the stars keep to the outer parts.
+ * What the screen looks for: literals any one of which makes a "maybe", and phrases, each
+ * the literals that must all be in one text.
  */
-function screenLiteral(term: string): { literal: string; placement: Placement } | undefined {
-  const weight = (w: string) => (FUNCTION_WORDS.has(w) ? 0 : w.replaceAll('*', '').length);
-  const word = term.split(' ').reduce((a, b) => (weight(b) >= weight(a) ? b : a));
-  const leading = word.startsWith('*');
-  const trailing = word.endsWith('*') && word.length > 1;
-  const parts = word.slice(leading ? 1 : 0, trailing ? -1 : undefined).split(/[^a-z0-9]+/);
-  let at = 0;
-  parts.forEach((part, i) => {
-    if (part.length > parts[at]!.length) at = i;
-  });
-  const literal = parts[at]!;
-  if (literal === '') return undefined;
-  const ends = leading && at === 0;
-  const starts = trailing && at === parts.length - 1;
-  return {
-    literal,
-    placement: ends && starts ? 'inside' : ends ? 'end' : starts ? 'start' : 'word',
-  };
+export interface ScreenTargets {
+  literals: Iterable<ScreenLiteral>;
+  phrases?: Iterable<readonly ScreenLiteral[]>;
 }
 
 /** A trie node: children by class, and what is accepted on reaching it. */
 interface TrieNode {
   next: Map<number, number>;
-  /** The word may end here (whole-word term; a `*stem` for the Aho–Corasick trie). */
+  /** The word may end here (a whole-word literal; an `end` literal for the Aho–Corasick trie). */
   atEnd: boolean;
-  /** Accepted as soon as it is reached (`stem*`; `*stem*` for the Aho–Corasick trie). */
+  /** Accepted as soon as it is reached (a `start` literal; an `inside` one for Aho–Corasick). */
   anywhere: boolean;
+  /** Phrase literals passed on the same terms: ids, noted rather than accepted. */
+  phraseAtEnd: number[];
+  phraseAnywhere: number[];
   fail: number;
 }
 
-const node = (): TrieNode => ({ next: new Map(), atEnd: false, anywhere: false, fail: 0 });
+const node = (): TrieNode => ({
+  next: new Map(),
+  atEnd: false,
+  anywhere: false,
+  phraseAtEnd: [],
+  phraseAnywhere: [],
+  fail: 0,
+});
 
-function insert(trie: TrieNode[], literal: string, flag: 'atEnd' | 'anywhere'): void {
+function insert(
+  trie: TrieNode[],
+  classes: readonly number[],
+  flag: 'atEnd' | 'anywhere',
+  phraseId?: number,
+): void {
   let state = 0;
-  for (const ch of literal) {
-    const cls = TEXT_CLASS[ch.charCodeAt(0)]!;
+  for (const cls of classes) {
     let to = trie[state]!.next.get(cls);
     if (to === undefined) {
       to = trie.push(node()) - 1;
@@ -113,7 +175,64 @@ function insert(trie: TrieNode[], literal: string, flag: 'atEnd' | 'anywhere'): 
     }
     state = to;
   }
-  trie[state]![flag] = true;
+  const end = trie[state]!;
+  if (phraseId === undefined) end[flag] = true;
+  else {
+    const ids = flag === 'atEnd' ? end.phraseAtEnd : end.phraseAnywhere;
+    if (!ids.includes(phraseId)) ids.push(phraseId);
+  }
+}
+
+/** Ids in `a` or `b`, once each (a new array only if `b` adds some). */
+function union(a: readonly number[], b: readonly number[]): number[] {
+  const extra = b.filter((id) => !a.includes(id));
+  return extra.length === 0 ? (a as number[]) : [...a, ...extra];
+}
+
+/**
+ * The phrase literals one text has passed so far. A driver makes one, and clears it (only
+ * if used) before each text: most texts pass none, so this costs nothing on the fast path.
+ */
+export class PhraseHits {
+  // A literal is seen in this text if its stamp is the text's: clearing is a new stamp.
+  #stamps = new Uint32Array(64);
+  #stamp = 1;
+  #used = false;
+
+  get used(): boolean {
+    return this.#used;
+  }
+
+  clear(): void {
+    this.#used = false;
+    if (++this.#stamp === 0xffffffff) {
+      this.#stamps.fill(0);
+      this.#stamp = 1;
+    }
+  }
+
+  /** Notes literal ids; whether a phrase now has all its literals. */
+  note(ids: readonly number[], phrasesOf: readonly (readonly number[][])[]): boolean {
+    this.#used = true;
+    if (this.#stamps.length < phrasesOf.length) {
+      const grown = new Uint32Array(phrasesOf.length);
+      grown.set(this.#stamps);
+      this.#stamps = grown;
+    }
+    const stamps = this.#stamps;
+    const stamp = this.#stamp;
+    for (let a = 0; a < ids.length; a++) stamps[ids[a]!] = stamp;
+    for (let a = 0; a < ids.length; a++) {
+      const phrases = phrasesOf[ids[a]!]!;
+      for (let p = 0; p < phrases.length; p++) {
+        const phrase = phrases[p]!;
+        let k = 0;
+        while (k < phrase.length && stamps[phrase[k]!] === stamp) k++;
+        if (k === phrase.length) return true;
+      }
+    }
+    return false;
+  }
 }
 
 /** Aho–Corasick failure links, with acceptance inherited along them. */
@@ -129,58 +248,194 @@ function linkFailures(trie: TrieNode[]): void {
       child.fail = target !== undefined && target !== to ? target : 0;
       child.atEnd ||= trie[child.fail]!.atEnd;
       child.anywhere ||= trie[child.fail]!.anywhere;
+      child.phraseAtEnd = union(child.phraseAtEnd, trie[child.fail]!.phraseAtEnd);
+      child.phraseAnywhere = union(child.phraseAnywhere, trie[child.fail]!.phraseAnywhere);
       queue.push(to);
     }
   }
 }
 
-// Where a word stands in the trie of term starts, besides a trie node.
+/** Number words of Dutch, English and Polish, as digits.ts reads them. */
+export const NUMBER_WORDS = [
+  'nul',
+  'zero',
+  'oh',
+  'een',
+  'one',
+  'jeden',
+  'twee',
+  'two',
+  'dwa',
+  'drie',
+  'three',
+  'trzy',
+  'vier',
+  'four',
+  'cztery',
+  'vijf',
+  'five',
+  'piec',
+  'zes',
+  'six',
+  'szesc',
+  'zeven',
+  'seven',
+  'siedem',
+  'acht',
+  'eight',
+  'osiem',
+  'negen',
+  'nine',
+  'dziewiec',
+];
+
+// Counters of the numeric part: nine digits accept; at most three separators between
+// groups keep a run (more end it); up to three letters that stand for digits are held
+// until the word shows whether it is a number.
+const RUN_ACCEPT = 9;
+const MAX_SEPARATORS = 3;
+const MAX_PENDING = 3;
+/** Four single letters in a row spell a word. */
+const SPELLED_ACCEPT = 4;
+
+// Where a word stands in the trie of literal starts, besides a trie node.
 const AT_BOUNDARY = -2; // no word yet: the next word character starts one
-const OFF_TRIE = -1; // the word has left the trie: no term starts it
+const OFF_TRIE = -1; // the word has left the trie: no literal starts it
+
+/**
+ * One automaton state: the word tries, the number counters (digits in the run, separators
+ * since its last digit, look-alike letters held, whether the word has digits, where it
+ * stands among number words) and the spelled-word counters (single letters so far, and
+ * whether the last word was one letter followed by one joint).
+ */
+interface State {
+  start: number;
+  end: number;
+  run: number;
+  seps: number;
+  pending: number;
+  numeric: boolean;
+  numberWord: number;
+  letters: number;
+  spelled: number;
+  joint: boolean;
+}
 
 export class Prefilter {
   /**
-   * `table[state + class]`: the next state as its offset in the table (state number × 32),
-   * or ACCEPT, or EVENT. State 0 is "between words". Offsets rather than numbers save a
-   * multiplication in the one dependency every character waits on.
+   * `table[state + class]`: the next state as its offset in the table (state number ×
+   * classes), or ACCEPT, or EVENT, or UNBUILT for a transition no text has needed yet. State
+   * 0 is "between words". Offsets rather than numbers save a multiplication in the one
+   * dependency every character waits on. The table grows as states are met: a text meets a
+   * few dozen, and the lexicons make tens of thousands possible, so building them all up
+   * front would cost seconds and megabytes for states no platform ever writes.
    */
-  readonly table: Int32Array;
+  table: Int32Array;
+  readonly #automaton: Automaton;
+  /** Per phrase literal id, the phrases (as literal ids) it is one of. */
+  readonly #phrasesOf: number[][][] = [];
 
-  /** `terms` in the lexicon syntax (see terms.ts), already checked by compileTerms. */
-  constructor(terms: Iterable<string>) {
-    const starts = [node()]; // `word` and `stem*` terms, walked from each word start
-    const ends = [node()]; // `*stem` and `*stem*` terms, matched anywhere in a word
-    for (const term of terms) {
-      const screened = screenLiteral(term);
-      if (screened === undefined) continue;
-      const { literal, placement } = screened;
-      if (placement === 'word') insert(starts, literal, 'atEnd');
-      else if (placement === 'start') insert(starts, literal, 'anywhere');
-      else insert(ends, literal, placement === 'end' ? 'atEnd' : 'anywhere');
+  constructor(targets: ScreenTargets) {
+    const starts = [node()]; // `word` and `start` literals, walked from each word start
+    const ends = [node()]; // `end` and `inside` literals, matched anywhere in a word
+    const place = ({ literal, placement }: ScreenLiteral, phraseId?: number) => {
+      const classes = literalClasses(literal);
+      if (classes.length === 0) return false;
+      if (placement === 'word') insert(starts, classes, 'atEnd', phraseId);
+      else if (placement === 'start') insert(starts, classes, 'anywhere', phraseId);
+      else insert(ends, classes, placement === 'end' ? 'atEnd' : 'anywhere', phraseId);
+      return true;
+    };
+    for (const literal of targets.literals) place(literal);
+    const ids = new Map<string, number>();
+    for (const phrase of targets.phrases ?? []) {
+      const phraseIds: number[] = [];
+      for (const literal of phrase) {
+        const key = `${literal.placement}:${literal.literal}`;
+        let id = ids.get(key);
+        if (id === undefined) {
+          id = ids.size;
+          ids.set(key, id);
+          this.#phrasesOf[id] = [];
+          place(literal, id);
+        }
+        if (!phraseIds.includes(id)) phraseIds.push(id);
+      }
+      for (const id of phraseIds) this.#phrasesOf[id]!.push(phraseIds);
     }
     linkFailures(ends);
-    this.table = buildTable(starts, ends);
+    const numberWords = [node()];
+    for (const w of NUMBER_WORDS) insert(numberWords, literalClasses(w), 'atEnd');
+    this.#automaton = new Automaton(starts, ends, numberWords);
+    this.table = this.#automaton.table;
   }
+
+  /**
+   * A transition at or below PHRASE_STEP: notes the phrase literals it passes in `hits`,
+   * and gives the state it goes on to, or ACCEPT once a phrase is complete.
+   */
+  passPhrase(step: number, hits: PhraseHits): number {
+    const { to, ids } = this.#automaton.phraseSteps[PHRASE_STEP - step]!;
+    return hits.note(ids, this.#phrasesOf) ? ACCEPT : to;
+  }
+
+  /** How many states have been built so far (for tests and the bench). */
+  get states(): number {
+    return this.#automaton.size;
+  }
+
+  /**
+   * The transition from `state` (an offset) on `cls`, building it first when no text has
+   * needed it yet. Drivers call this when they read UNBUILT, then read `table` again: it
+   * may have grown.
+   */
+  build(state: number, cls: number): number {
+    const next = this.#automaton.build(state, cls);
+    this.table = this.#automaton.table;
+    return next;
+  }
+
+  /** The phrase literals of the text being screened, for drivers (one text at a time). */
+  readonly hits = new PhraseHits();
 
   /** Whether `text` needs the full detection path; false means it certainly holds nothing. */
   mayHold(text: string): boolean {
-    const table = this.table;
+    let table = this.table;
     let state = 0;
     let budget: FoldBudget | undefined;
+    const hits = this.hits;
+    if (hits.used) hits.clear();
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
       if (code < 128) {
-        state = table[state + TEXT_CLASS[code]!]!;
-        if (state < 0) return true;
+        const cls = TEXT_CLASS[code]!;
+        let next = table[state + cls]!;
+        if (next < 0) {
+          if (next === UNBUILT) {
+            next = this.build(state, cls);
+            table = this.table;
+          }
+          if (next <= PHRASE_STEP) next = this.passPhrase(next, hits);
+          if (next < 0) return true;
+        }
+        state = next;
         continue;
       }
       const point = text.codePointAt(i)!;
       if (point > 0xffff) i++;
-      state = readBeyondAscii(table, state, point, (budget ??= newFoldBudget()));
+      state = readBeyondAscii(this, state, point, (budget ??= newFoldBudget()), hits);
+      table = this.table;
       if (state < 0) return true;
     }
     // The end of the text ends its last word.
-    return table[state + OTHER] === ACCEPT;
+    return this.next(state, OTHER, hits) === ACCEPT;
+  }
+
+  /** One step, building the transition if needed and noting phrase literals in `hits`. */
+  next(state: number, cls: number, hits: PhraseHits): number {
+    let to = this.table[state + cls]!;
+    if (to === UNBUILT) to = this.build(state, cls);
+    return to <= PHRASE_STEP ? this.passPhrase(to, hits) : to;
   }
 }
 
@@ -191,6 +446,8 @@ export class Prefilter {
 // platform writing in many scripts keeps its own and no body can fill the cache for good.
 const TYPED_RANGES: readonly [number, number][] = [
   [0x80, 0x24f],
+  [0x370, 0x3ff],
+  [0x400, 0x45f],
   [0x2000, 0x206f],
 ];
 const typedFolds = new Map<number, Uint8Array>();
@@ -215,17 +472,19 @@ export const newFoldBudget = (): FoldBudget => ({ left: NEW_FOLDS_PER_TEXT });
  * which is also the answer once `budget` is spent.
  */
 export function readBeyondAscii(
-  table: Int32Array,
+  prefilter: Prefilter,
   state: number,
   codePoint: number,
   budget: FoldBudget,
+  hits: PhraseHits,
 ): number {
   let classes = foldedClasses(codePoint);
   if (classes === undefined) {
     if (--budget.left < 0) return ACCEPT;
     classes = foldNew(codePoint);
   }
-  for (let k = 0; k < classes.length && state >= 0; k++) state = table[state + classes[k]!]!;
+  for (let k = 0; k < classes.length && state >= 0; k++)
+    state = prefilter.next(state, classes[k]!, hits);
   return state;
 }
 
@@ -233,9 +492,8 @@ export function readBeyondAscii(
  * The classes a character beyond ASCII reads as, if it was folded before: the class of
  * each character normalisation folds it to (none for a format character or a combining
  * mark, two for "ﬁ"). A folded character still beyond ASCII ("ß", "’", "ł") reads as
- * OTHER, as it is to the full path: its words and numbers are ASCII only, so such a
- * character ends them. Normalisation folds one code point at a time, so this is exactly
- * what it does. Undefined for a character not folded yet: see {@link foldNew}.
+ * OTHER, a separator, as it is to the full path. Normalisation folds one code point at a
+ * time, so this is exactly what it does. Undefined for a character not folded yet.
  */
 function foldedClasses(codePoint: number): Uint8Array | undefined {
   if (typedFolds.size === 0)
@@ -263,59 +521,193 @@ function classesOfFold(codePoint: number): Uint8Array {
 }
 
 /**
- * The automaton, by breadth-first search over the states reachable from "between words":
- * a state is (place in the start trie, Aho–Corasick state, digits in the current number,
- * whether the last character was a digit). Few combinations are reachable (~4,500 for the
- * shipped lexicons), since a place in the start trie fixes the rest.
+ * The automaton, built state by state as texts need them: a state is a tuple (see State)
+ * numbered when first reached; its row of transitions starts UNBUILT and each transition
+ * is worked out once, the first time a text takes it. The answers are exactly those of the
+ * automaton built whole; only the work is spread out, and most of it never done.
  */
-function buildTable(starts: TrieNode[], ends: TrieNode[]): Int32Array {
-  const ids = new Map<string, number>();
-  const states: [number, number, number, boolean][] = [];
-  const idOf = (start: number, end: number, run: number, afterDigit: boolean): number => {
-    const key = `${start},${end},${run},${afterDigit ? 1 : 0}`;
-    let id = ids.get(key);
+class Automaton {
+  table = new Int32Array(256 * CLASSES).fill(UNBUILT);
+  /** Transitions that pass phrase literals: where they go, and the literal ids. */
+  readonly phraseSteps: { to: number; ids: readonly number[] }[] = [];
+  readonly #phraseStepIds = new Map<string, number>();
+  readonly #states: State[] = [];
+  readonly #ids = new Map<string, number>();
+  readonly #starts: TrieNode[];
+  readonly #ends: TrieNode[];
+  readonly #numberWords: TrieNode[];
+
+  constructor(starts: TrieNode[], ends: TrieNode[], numberWords: TrieNode[]) {
+    this.#starts = starts;
+    this.#ends = ends;
+    this.#numberWords = numberWords;
+    this.#idOf(BETWEEN_COUNTERS);
+  }
+
+  get size(): number {
+    return this.#states.length;
+  }
+
+  /** Works out the transition from the state at `offset` on `cls`, and records it. */
+  build(offset: number, cls: number): number {
+    const passed: number[] = [];
+    const to = this.#step(this.#states[offset / CLASSES]!, cls, passed);
+    let entry = to < 0 ? to : to * CLASSES;
+    if (entry >= 0 && passed.length > 0) entry = this.#phraseStep(entry, passed);
+    this.table[offset + cls] = entry;
+    return entry;
+  }
+
+  /** The table entry for a step to `to` that passes phrase literals `ids`. */
+  #phraseStep(to: number, ids: number[]): number {
+    const key = `${to}:${ids.join(',')}`;
+    let k = this.#phraseStepIds.get(key);
+    if (k === undefined) {
+      k = this.phraseSteps.push({ to, ids }) - 1;
+      this.#phraseStepIds.set(key, k);
+    }
+    return PHRASE_STEP - k;
+  }
+
+  #idOf(s: State): number {
+    const key = `${s.start},${s.end},${s.run},${s.seps},${s.pending},${s.numeric ? 1 : 0},${s.numberWord},${s.letters},${s.spelled},${s.joint ? 1 : 0}`;
+    let id = this.#ids.get(key);
     if (id === undefined) {
-      id = states.push([start, end, run, afterDigit]) - 1;
-      ids.set(key, id);
+      id = this.#states.push(s) - 1;
+      this.#ids.set(key, id);
+      if ((id + 1) * CLASSES > this.table.length) {
+        const grown = new Int32Array(this.table.length * 2).fill(UNBUILT);
+        grown.set(this.table);
+        this.table = grown;
+      }
     }
     return id;
-  };
-  const endStep = (from: number, cls: number): number => {
+  }
+
+  #endStep(from: number, cls: number): number {
+    const ends = this.#ends;
     let state = from;
     while (state !== 0 && !ends[state]!.next.has(cls)) state = ends[state]!.fail;
     return ends[state]!.next.get(cls) ?? 0;
-  };
-  idOf(AT_BOUNDARY, 0, 0, false);
-  const rows: number[][] = [];
-  for (let id = 0; id < states.length; id++) {
-    const [start, end, run, afterDigit] = states[id]!;
-    const row: number[] = [];
-    for (let cls = 0; cls < CLASSES; cls++) {
-      if (cls === QUOTE || cls === BACKSLASH || cls === NON_ASCII) {
-        row.push(EVENT);
-      } else if (cls === OTHER || cls === SEPARATOR) {
-        // A word ends: a whole-word term or a `*stem` ending here is a match.
-        const wordEnds = (start >= 0 && starts[start]!.atEnd) || (end !== 0 && ends[end]!.atEnd);
-        const keepsRun = cls === SEPARATOR && afterDigit;
-        row.push(wordEnds ? ACCEPT : idOf(AT_BOUNDARY, 0, keepsRun ? run : 0, false));
-      } else {
-        const from = start === AT_BOUNDARY ? 0 : start;
-        const nextStart = start === OFF_TRIE ? OFF_TRIE : (starts[from]!.next.get(cls) ?? OFF_TRIE);
-        const nextEnd = endStep(end, cls);
-        const digit = cls === DIGIT;
-        const nextRun = digit ? run + 1 : 0;
-        const accepted =
-          (nextStart >= 0 && starts[nextStart]!.anywhere) ||
-          ends[nextEnd]!.anywhere ||
-          nextRun >= MIN_RUN;
-        row.push(accepted ? ACCEPT : idOf(nextStart, nextEnd, nextRun, digit));
-      }
-    }
-    rows.push(row);
   }
-  const table = new Int32Array(rows.length * CLASSES);
-  rows.forEach((row, id) =>
-    row.forEach((to, cls) => (table[id * CLASSES + cls] = to < 0 ? to : to * CLASSES)),
-  );
-  return table;
+
+  /** Where a word ends: a whole-word or `end` literal ending here is a match. */
+  #wordEndsAccepted(s: State): boolean {
+    return (
+      (s.start >= 0 && this.#starts[s.start]!.atEnd) || (s.end !== 0 && this.#ends[s.end]!.atEnd)
+    );
+  }
+
+  /** Where a word ends: the phrase literals ending here, added to `passed`. */
+  #wordEndsPassed(s: State, passed: number[]): void {
+    if (s.start >= 0) passed.push(...this.#starts[s.start]!.phraseAtEnd);
+    if (s.end !== 0) passed.push(...this.#ends[s.end]!.phraseAtEnd);
+  }
+
+  /** The next state after `cls`, or ACCEPT or EVENT; phrase literals passed go in `passed`. */
+  #step(s: State, cls: number, passed: number[]): number {
+    if (cls === QUOTE || cls === BACKSLASH || cls === NON_ASCII) return EVENT;
+    const inWord = s.start !== AT_BOUNDARY;
+    const letter = isLetterClass(cls) ? cls : inWord || isDigitClass(cls) ? LEET_LETTER[cls]! : 0;
+    const digit = isDigitClass(cls) || cls === PIPE;
+    const wordChar =
+      isLetterClass(cls) || isDigitClass(cls) || (inWord && (cls === AT || cls === DOLLAR));
+    if (!wordChar) return this.#separator(s, cls, passed);
+    // A symbol inside a word may also be where the full path's word ends ("hiv$").
+    if (cls === AT || cls === DOLLAR) {
+      if (this.#wordEndsAccepted(s)) return ACCEPT;
+      this.#wordEndsPassed(s, passed);
+    }
+    // The word tries: a letter, or a digit or symbol read as the letter it stands for.
+    const wordClass = letter !== 0 ? letter : cls;
+    const nextStart =
+      s.start === OFF_TRIE
+        ? OFF_TRIE
+        : (this.#starts[inWord ? s.start : 0]!.next.get(wordClass) ?? OFF_TRIE);
+    const nextEnd = this.#endStep(s.end, wordClass);
+    if ((nextStart >= 0 && this.#starts[nextStart]!.anywhere) || this.#ends[nextEnd]!.anywhere)
+      return ACCEPT;
+    if (nextStart >= 0) passed.push(...this.#starts[nextStart]!.phraseAnywhere);
+    passed.push(...this.#ends[nextEnd]!.phraseAnywhere);
+    // The numbers: digits count; letters that stand for digits count inside a number and
+    // are held at its start; other letters end a run unless the word may be a number word.
+    let { run, pending, numeric } = s;
+    let numberWord =
+      s.numberWord >= 0 ? (this.#numberWords[s.numberWord]!.next.get(wordClass) ?? -1) : -1;
+    if (digit) {
+      run = Math.min(RUN_ACCEPT, run + pending + 1);
+      pending = 0;
+      numeric = true;
+      numberWord = -1;
+    } else if (LOOKALIKE.has(cls) && numeric) {
+      run = Math.min(RUN_ACCEPT, run + 1);
+    } else if (LOOKALIKE.has(cls) && (s.letters === pending || !inWord)) {
+      pending = Math.min(MAX_PENDING, pending + 1);
+    } else {
+      pending = 0;
+      if (numeric || numberWord < 0) run = 0;
+      numeric = false;
+    }
+    if (run >= RUN_ACCEPT) return ACCEPT;
+    return this.#idOf({
+      start: nextStart,
+      end: nextEnd,
+      run,
+      seps: 0,
+      pending,
+      numeric,
+      numberWord,
+      letters: Math.min(2, s.letters + 1),
+      // A single letter after a joint continues a spelled word; a longer word ends it.
+      spelled: inWord ? 0 : s.joint ? s.spelled : 0,
+      joint: false,
+    });
+  }
+
+  #separator(s: State, cls: number, passed: number[]): number {
+    if (s.start !== AT_BOUNDARY) {
+      // A word ends here.
+      if (this.#wordEndsAccepted(s)) return ACCEPT;
+      this.#wordEndsPassed(s, passed);
+      let run = s.run;
+      if (!s.numeric)
+        run = s.numberWord >= 0 && this.#numberWords[s.numberWord]!.atEnd ? run + 1 : 0;
+      if (run >= RUN_ACCEPT) return ACCEPT;
+      const single = s.letters === 1 && !s.numeric;
+      // The word's own count: carried from before its first letter (see #step).
+      const spelled = single ? s.spelled + 1 : 0;
+      if (spelled >= SPELLED_ACCEPT) return ACCEPT;
+      return this.#idOf({
+        ...BETWEEN_COUNTERS,
+        run,
+        seps: 1,
+        spelled,
+        joint: single && (cls === SPACE || cls === JOINT),
+      });
+    }
+    // Between words: separators keep a number's run for a few characters, and a spelled
+    // word only across exactly one joint.
+    const seps = s.seps + 1;
+    return this.#idOf({
+      ...BETWEEN_COUNTERS,
+      run: seps > MAX_SEPARATORS ? 0 : s.run,
+      seps: Math.min(seps, MAX_SEPARATORS + 1),
+      spelled: 0,
+      joint: false,
+    });
+  }
 }
+
+/** The counters between words, before a word's own. */
+const BETWEEN_COUNTERS: State = {
+  start: AT_BOUNDARY,
+  end: 0,
+  run: 0,
+  seps: 0,
+  pending: 0,
+  numeric: false,
+  numberWord: 0,
+  letters: 0,
+  spelled: 0,
+  joint: false,
+};

@@ -1,11 +1,15 @@
+import { FeatureSet, fnv, keyWords, mix, sizeBucket } from './features.js';
 import {
   lexicons,
   SPECIAL_CATEGORIES,
   type CompiledLexicons,
+  type ContextKind,
   type SpecialCategory,
   type TermPayload,
 } from './lexicon.js';
-import type { TermHit } from './terms.js';
+import { shippedModel, type Model } from './model.js';
+import type { TermMatch } from './term-index.js';
+import { wordsOf, type Word } from './words.js';
 
 /** What the JSON around a value says about it, computed once per field by the walker. */
 export interface FieldHints {
@@ -17,6 +21,9 @@ export interface FieldHints {
   courseContent: boolean;
   /** Policy rule: look here whatever the context, for these categories. */
   alwaysInspect: ReadonlySet<SpecialCategory>;
+  /** The value's own field name and the enclosing one, when there are. */
+  ownKey?: string | undefined;
+  parentKey?: string | undefined;
 }
 
 export interface SpecialFinding {
@@ -25,37 +32,72 @@ export interface SpecialFinding {
   rule: string;
 }
 
-// Scores, in the 0..1 confidence scale of findings. A strong term stands on its own in a
-// statement; a weak term needs a person nearby; course content and negation pull down.
-const BASE = { strong: 0.75, weak: 0.35 } as const;
-const SUBJECT_BONUS = 0.2;
-const GENERIC_PENALTY = 0.45;
-const GENERIC_PENALTY_WITH_SUBJECT = 0.15;
-const NEGATION_PENALTY = 0.35;
-const COURSE_FIELD_PENALTY = 0.3;
-const FIELD_NAME_BONUS = 0.25;
-const ALWAYS_INSPECT_BONUS = 0.15;
-const FIELD_NAME_ONLY = 0.85;
-const NEGATION_REACH = 28; // characters before a term in which "geen"/"not" negates it
-const SENTENCE_REACH = 160; // at most this far either side counts as the same sentence
+/** A candidate finding with the features the model judges it by. */
+export interface Candidate {
+  category: SpecialCategory;
+  /** How it came about: a term matched exactly, by stem, with a typo …, or a field's name. */
+  rule: string;
+  features: FeatureSet;
+  /** The lexicon term behind it, for explanations (never the text it matched). */
+  term?: string;
+  /** A score from the hand rules, used when no model is shipped. */
+  ruleScore: number;
+  /**
+   * How the policy and plain meaning bound the model: `fixed` scores the candidate by rule
+   * alone (a `true` in a field named for a category is that category's data); `negated`
+   * halves the score ("geen strafblad"); `always` (the policy's always-inspect) keeps at
+   * least the rule's score whatever the context.
+   */
+  fixed?: number;
+  negated?: boolean;
+  always?: boolean;
+}
 
+// The hand rules (before a model is trained, and as its features' origin): a strong term
+// stands on its own in a statement; a weak one needs a person; course content, general
+// text and negation pull down; a field named for the category pushes up.
+const BASE = { strong: 0.75, weak: 0.35 } as const;
 /** Values that, in a field named for a category, say "none" rather than give data. */
 const EMPTY_ANSWER =
-  /^(?:|-+|nee|neen|no|none|geen|niets|nvt|n\.v\.t\.?|n\/a|onbekend|unknown|false|0|null)$/;
+  /^(?:|-+|nee|neen|no|none|geen|niets|nvt|n\.v\.t\.?|n\/a|onbekend|unknown|false|0|null|x)$/;
 // Long base64/hex runs: templates, hashes, encodings of a face or a fingerprint.
 const ENCODED_BLOB = /^[a-z0-9+/=_-]{32,}$/;
+const NEGATION_WORDS_BEFORE = 3;
+/** Feature names crossed with a category, made once ("cw:health:"). */
+const crossed = (prefix: string) =>
+  Object.fromEntries(SPECIAL_CATEGORIES.map((c) => [c, `${prefix}:${c}:`])) as Record<
+    SpecialCategory,
+    string
+  >;
+const CS = crossed('cs');
+const CM = crossed('cm');
+const CW = crossed('cw');
+const CK = crossed('ck');
+const CF = crossed('cf');
+const CFV = crossed('cfv');
+const BEFORE = ['', 'p1:', 'p2:', 'p3:'];
+const AFTER = ['', 'n1:', 'n2:', 'n3:'];
+/** How many words either side of a term its sentence is read for. */
+const WINDOW = 12;
+/** A term negated right before it ("geen strafblad") counts for this share of its score. */
+const NEGATED = 0.4;
+/** No judgment is certain. */
+const MAX_CONFIDENCE = 0.99;
 
 /**
- * Finds special-category data (GDPR art. 9/10) in one normalised string: every lexicon
- * term is scored in its sentence — is it about a person (ik, cursist, hij…), is it course
- * content or a rule (module, herken, werknemers die…), is it negated — and the field
- * names around it. One finding per category, the most confident.
+ * Finds special-category data (GDPR art. 9/10) in one normalised string. Every lexicon
+ * term, as typed (typos, letters for digits, spelled out, split, in a compound), is a
+ * candidate; so is the value of a field named for a category. A learned model judges each
+ * candidate in its sentence: is this a statement about a person, or the topic of a
+ * lesson, a rule, an idiom, a name? One finding per category, the most confident.
  */
 export class SpecialCategoryDetector {
   readonly #lexicons: CompiledLexicons;
+  readonly #model: Model | undefined;
 
-  constructor(compiled: CompiledLexicons = lexicons()) {
+  constructor(compiled: CompiledLexicons = lexicons(), model: Model | undefined = shippedModel()) {
     this.#lexicons = compiled;
+    this.#model = model;
   }
 
   /** Categories that a field name alone names; cached by the caller per key. */
@@ -70,164 +112,317 @@ export class SpecialCategoryDetector {
     );
   }
 
-  inText(text: string, hints: FieldHints): SpecialFinding[] {
-    const best = new Map<SpecialCategory, SpecialFinding>();
-    const strongTerms = new Map<SpecialCategory, number>();
-    const keep = (finding: SpecialFinding) => {
-      const current = best.get(finding.category);
-      if (current === undefined || finding.confidence > current.confidence)
-        best.set(finding.category, finding);
-    };
-    this.#lexicons.terms.scan(text, (hit) => {
-      keep(this.#score(text, hit, hints));
-      if (hit.payload.strength === 'strong')
-        strongTerms.set(hit.payload.category, (strongTerms.get(hit.payload.category) ?? 0) + 1);
-    });
-    // Two or more strong terms of one category in a value corroborate each other.
-    for (const [category, count] of strongTerms) {
-      const finding = best.get(category);
-      if (finding !== undefined && count > 1)
-        finding.confidence = Math.min(0.99, finding.confidence + 0.05);
-    }
-    this.#fieldNameFindings(text, hints, keep);
-    return [...best.values()];
-  }
-
-  /** A value in a field named for a category ("vakbond": "CNV") is that category's data. */
-  #fieldNameFindings(
-    text: string,
-    hints: FieldHints,
-    keep: (finding: SpecialFinding) => void,
-  ): void {
-    if (hints.ownCategories.size === 0) return;
-    const value = text.trim();
-    if (EMPTY_ANSWER.test(value)) return;
-    for (const category of hints.ownCategories) {
-      const encoded =
-        category === 'biometric' || category === 'genetic' ? ENCODED_BLOB.test(value) : false;
-      keep({
-        category,
-        confidence: encoded ? 0.95 : FIELD_NAME_ONLY,
-        rule: `${category}.field-name`,
-      });
-    }
+  /** The findings in a normalised string; `raw` is the string as written (for its capitals). */
+  inText(text: string, hints: FieldHints, raw: string = text): SpecialFinding[] {
+    return this.judge(this.candidates(text, hints, raw, false, true));
   }
 
   /** A boolean or number in a field named for a category: `true` or a value is data. */
   inScalar(value: boolean | number, hints: FieldHints): SpecialFinding[] {
-    if (value === false || value === 0) return [];
-    return [...hints.ownCategories].map((category) => ({
-      category,
-      confidence: 0.8,
-      rule: `${category}.field-name`,
-    }));
+    return this.judge(this.scalarCandidates(value, hints, false));
   }
 
-  #score(text: string, hit: TermHit<TermPayload>, hints: FieldHints): SpecialFinding {
-    const { category, strength } = hit.payload;
-    const [from, to] = sentenceAround(text, hit.start, hit.end);
-    let subject = false;
-    let role = false;
-    let roleEnd = -1;
-    let stated = false;
-    let generic = false;
-    let negated = false;
-    this.#lexicons.context.scan(
-      text,
-      (c) => {
-        if (c.start >= hit.start && c.end <= hit.end) return; // the term itself
-        switch (c.payload) {
-          case 'subject':
-          case 'family':
-            subject = true;
-            break;
-          case 'role':
-            role = true;
-            roleEnd = c.end;
-            break;
-          case 'statement':
-            // Context hits come in text order, so a role right before this verb is known.
-            if (roleEnd >= 0 && c.start - roleEnd <= 2) stated = true;
-            break;
-          case 'generic':
-            generic = true;
-            break;
-          case 'negation':
-            if (c.end <= hit.start && hit.start - c.end <= NEGATION_REACH) negated = true;
-            break;
-        }
-      },
-      from,
-      to,
+  /** The candidates of a scalar value (for training and explanations too). */
+  scalarCandidates(value: boolean | number, hints: FieldHints, keepNames: boolean): Candidate[] {
+    const out: Candidate[] = [];
+    for (const category of hints.ownCategories) {
+      const f = new FeatureSet(keepNames, this.#model?.weights);
+      f.add('b');
+      f.pair('fs:', category);
+      f.pair(`fsv:${typeof value}:`, String(value));
+      addKeyFeatures(f, category, hints);
+      out.push({
+        category,
+        rule: `${category}.field-name`,
+        features: f,
+        ruleScore: value === false || value === 0 ? 0 : 0.8,
+        fixed: value === false || value === 0 ? 0 : 0.8,
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Every candidate in a normalised string, with its features. `typos`: read misspelt long
+   * terms too (for a text the screen sent to the full path; see TermIndex.find).
+   */
+  candidates(
+    text: string,
+    hints: FieldHints,
+    raw: string,
+    keepNames: boolean,
+    typos: boolean,
+  ): Candidate[] {
+    const out: Candidate[] = [];
+    this.#fieldNameCandidates(text, hints, keepNames, out);
+    if (!hasLetter(text)) return out;
+    const words = wordsOf(text);
+    const matches = this.#lexicons.terms.find(words, typos);
+    if (matches.length === 0) return out;
+    const context = contextOf(this.#lexicons.context.find(words));
+    const sentences = sentenceRanges(words);
+    // Per word, the categories of the terms that start at it.
+    const termsAt: SpecialCategory[][] = [];
+    for (const m of matches) (termsAt[m.first] ??= []).push(m.entry.payload.category);
+    const hashes = words.map((w) => w.hash);
+    for (const m of matches)
+      out.push(
+        this.#termCandidate(
+          m,
+          words,
+          hashes,
+          context,
+          sentences,
+          termsAt,
+          hints,
+          text,
+          raw,
+          keepNames,
+        ),
+      );
+    return out;
+  }
+
+  /** Each candidate scored; per category the most confident. */
+  judge(candidates: readonly Candidate[]): SpecialFinding[] {
+    const best = new Map<SpecialCategory, SpecialFinding>();
+    for (const c of candidates) {
+      const confidence = round(this.score(c));
+      const current = best.get(c.category);
+      if (current === undefined || confidence > current.confidence)
+        best.set(c.category, { category: c.category, confidence, rule: c.rule });
+    }
+    return [...best.values()];
+  }
+
+  /** A candidate's confidence: the model's judgment within the bounds of the rules. */
+  score(c: Candidate): number {
+    if (c.fixed !== undefined) return c.fixed;
+    let score = this.#model === undefined ? c.ruleScore : this.#model.scoreOf(c.features);
+    if (c.negated === true) score *= NEGATED;
+    if (c.always === true) score = Math.max(score, c.ruleScore);
+    return Math.min(MAX_CONFIDENCE, score);
+  }
+
+  #fieldNameCandidates(
+    text: string,
+    hints: FieldHints,
+    keepNames: boolean,
+    out: Candidate[],
+  ): void {
+    if (hints.ownCategories.size === 0) return;
+    const value = text.trim();
+    // A field named for a category that says "none" holds no data of it.
+    if (EMPTY_ANSWER.test(value)) return;
+    for (const category of hints.ownCategories) {
+      const encoded =
+        (category === 'biometric' || category === 'genetic') && ENCODED_BLOB.test(value);
+      const f = new FeatureSet(keepNames, this.#model?.weights);
+      f.add('b');
+      f.pair('fc:', category);
+      if (encoded) f.add('fv:encoded');
+      if (value.length <= 24) {
+        f.pair('fv:', value);
+        f.pair(CFV[category], value);
+      }
+      f.pair('fl:', sizeBucket(value.length, [2, 5, 12, 30, 100]));
+      for (const w of value.split(/[^a-z0-9]+/).slice(0, 6)) if (w !== '') f.pair('fw:', w);
+      addKeyFeatures(f, category, hints);
+      out.push({
+        category,
+        rule: `${category}.field-name`,
+        features: f,
+        ruleScore: encoded ? 0.95 : 0.85,
+      });
+    }
+  }
+
+  #termCandidate(
+    m: TermMatch<TermPayload>,
+    words: readonly Word[],
+    hashes: readonly number[],
+    context: readonly (ReadonlySet<ContextKind> | undefined)[],
+    sentences: readonly [number, number][],
+    termsAt: readonly (readonly SpecialCategory[] | undefined)[],
+    hints: FieldHints,
+    text: string,
+    raw: string,
+    keepNames: boolean,
+  ): Candidate {
+    const { category, strength } = m.entry.payload;
+    const f = new FeatureSet(keepNames, this.#model?.weights);
+    f.add('b');
+    f.pair('c:', category);
+    f.pair(CS[category], strength);
+    f.pair('t:', m.entry.term);
+    f.pair('m:', m.match);
+    f.pair(CM[category], m.match);
+    if (m.edits > 0) f.pair('e:', m.edits === 1 ? '1' : '2');
+    // The sentence around the term, and no further than WINDOW words either side: a text
+    // with no sentence end must not make every candidate read all of it.
+    const [sentenceFrom, sentenceTo] = sentences[words[m.first]!.sentence]!;
+    const from = Math.max(sentenceFrom, m.first - WINDOW);
+    const to = Math.min(sentenceTo, m.last + 1 + WINDOW);
+    const kinds = new Set<ContextKind>();
+    let negatedNear = false;
+    let otherCategories = 0;
+    for (let i = from; i < to; i++) {
+      if (i >= m.first && i <= m.last) continue;
+      const w = words[i]!.text;
+      const h = hashes[i]!;
+      f.pair('w:', w, h);
+      f.pair(CW[category], w, h);
+      for (const kind of context[i] ?? []) {
+        kinds.add(kind);
+        if (kind === 'negation' && i < m.first && m.first - i <= NEGATION_WORDS_BEFORE)
+          negatedNear = true;
+      }
+    }
+    for (const kind of kinds) {
+      f.pair('k:', kind);
+      f.pair(CK[category], kind);
+    }
+    if (negatedNear) f.pair('neg-near:', category);
+    for (let k = 1; k <= 3; k++) {
+      const before = words[m.first - k];
+      if (before !== undefined && m.first - k >= from)
+        f.pair(BEFORE[k]!, before.text, hashes[m.first - k]);
+      const after = words[m.last + k];
+      if (after !== undefined && m.last + k < to) f.pair(AFTER[k]!, after.text, hashes[m.last + k]);
+    }
+    const h1 = m.first - 1 >= from ? hashes[m.first - 1]! : EDGE;
+    const h2 = m.first - 2 >= from ? hashes[m.first - 2]! : EDGE;
+    const named = (k: number) => (m.first - k >= from ? words[m.first - k]!.text : '^');
+    f.pair(
+      'pb:',
+      names(f, () => `${named(2)}_${named(1)}`),
+      mix(h2, h1),
     );
-    // "Een collega met een hartaanval" in a lesson is hypothetical: a role names a person
-    // only outside general text; a pronoun or a title always does.
-    if ((role && !generic) || stated) subject = true;
-    const always = hints.alwaysInspect.has(category);
-    let confidence = BASE[strength];
-    const reasons: string[] = [strength === 'strong' ? 'term' : 'weak-term'];
-    if (subject) {
-      confidence += SUBJECT_BONUS;
-      reasons.push('person');
-    }
-    if (generic && !always) {
-      confidence -= subject ? GENERIC_PENALTY_WITH_SUBJECT : GENERIC_PENALTY;
-      reasons.push('general-text');
-    }
-    if (negated) {
-      confidence -= NEGATION_PENALTY;
-      reasons.push('negated');
-    }
-    if (hints.courseContent && !always) {
-      confidence -= COURSE_FIELD_PENALTY;
-      reasons.push('course-field');
-    }
-    if (hints.categories.has(category)) {
-      confidence += FIELD_NAME_BONUS;
-      reasons.push('field-name');
-    }
-    if (always) {
-      confidence += ALWAYS_INSPECT_BONUS;
-      reasons.push('always-inspect');
+    for (let i = from; i < to; i++)
+      for (const other of termsAt[i] ?? [])
+        if (other !== category && (i < m.first || i > m.last)) otherCategories++;
+    if (otherCategories > 0) f.add('other-categories');
+    addKeyFeatures(f, category, hints);
+    // The shape of the text and of the sentence.
+    const start = words[from]!.start;
+    const end = words[to - 1]!.end;
+    f.pair('len:', sizeBucket(text.length, [20, 60, 200, 600, 2000]));
+    f.pair('sw:', sizeBucket(to - from, [3, 6, 12, 25]));
+    f.pair('ns:', sizeBucket(sentences.length, [2, 4, 10]));
+    if (m.first === from) f.add('pos:first');
+    if (m.last === to - 1) f.add('pos:last');
+    const sentenceEnd = Math.min(text.length, end + 1);
+    if (has(text, start, sentenceEnd, (c) => c === 63 /* ? */)) f.add('q');
+    if (has(text, start, words[m.first]!.start, (c) => c === 58 /* : */)) f.add('colon-before');
+    if (has(text, start, sentenceEnd, (c) => c >= 48 && c <= 57)) f.add('digits');
+    // Capitals as written: a name in the sentence points at a person; a heading is
+    // written in capitals word after word.
+    if (raw.length === text.length) {
+      let names = 0;
+      let capitals = 0;
+      for (let i = from; i < to; i++) {
+        const c = raw.charCodeAt(words[i]!.start);
+        if (c >= 65 && c <= 90) {
+          capitals++;
+          if (i > from) names++;
+        }
+      }
+      if (names > 0) f.pair('names:', sizeBucket(names, [2, 4]));
+      if (to - from >= 2 && capitals === to - from) f.add('title-case');
+      if (!has(raw, start, end, (c) => c >= 97 && c <= 122) && has(raw, 0, raw.length, isUpper))
+        f.add('all-caps');
     }
     return {
       category,
-      confidence: round(Math.max(0, Math.min(0.99, confidence))),
-      rule: `${category}.${reasons.join('+')}`,
+      rule: `${category}.${m.match === 'exact' || m.match === 'stem' ? 'term' : m.match}`,
+      features: f,
+      term: m.entry.term,
+      ruleScore: ruleScore(strength, kinds, negatedNear, hints, category),
+      negated: negatedNear,
+      always: hints.alwaysInspect.has(category),
     };
   }
 }
 
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
+function addKeyFeatures(f: FeatureSet, category: SpecialCategory, hints: FieldHints): void {
+  if (hints.ownKey !== undefined)
+    for (const k of keyWords(hints.ownKey)) {
+      f.pair('f:', k);
+      f.pair(CF[category], k);
+    }
+  if (hints.parentKey !== undefined) for (const k of keyWords(hints.parentKey)) f.pair('g:', k);
+  if (hints.courseContent) {
+    f.add('course');
+    f.pair('course:', category);
+  }
+  if (hints.categories.has(category)) f.add('key-names-category');
+  if (hints.ownCategories.has(category)) f.add('own-key-names-category');
+  if (hints.alwaysInspect.has(category)) f.add('always-inspect');
 }
 
-/** The sentence holding [start, end): up to . ! ? ; or a line break, within reach. */
-function sentenceAround(text: string, start: number, end: number): [number, number] {
-  let from = start;
-  const lowest = Math.max(0, start - SENTENCE_REACH);
-  while (from > lowest && !isSentenceEnd(text, from - 1)) from--;
-  let to = end;
-  const highest = Math.min(text.length, end + SENTENCE_REACH);
-  while (to < highest && !isSentenceEnd(text, to)) to++;
-  return [from, to];
+function ruleScore(
+  strength: 'strong' | 'weak',
+  kinds: ReadonlySet<ContextKind>,
+  negated: boolean,
+  hints: FieldHints,
+  category: SpecialCategory,
+): number {
+  let score = BASE[strength];
+  const person = kinds.has('subject') || kinds.has('family') || kinds.has('role');
+  if (person) score += 0.2;
+  if (kinds.has('generic') && !hints.alwaysInspect.has(category)) score -= person ? 0.15 : 0.45;
+  if (negated) score -= 0.35;
+  if (hints.courseContent) score -= 0.3;
+  if (hints.categories.has(category)) score += 0.25;
+  if (hints.alwaysInspect.has(category)) score += 0.15;
+  return Math.max(0, Math.min(0.99, score));
 }
 
-function isSentenceEnd(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  if (c === 33 || c === 63 || c === 59 || c === 10) return true; // ! ? ; \n
-  // A full stop ends a sentence when a space follows and the word before is not an
-  // abbreviation like "mw." or "i.v.m.": a crude but cheap rule.
-  if (c === 46) {
-    const next = text.charCodeAt(i + 1);
-    if (next !== 32 && next !== 10) return false;
-    let w = i - 1;
-    while (w >= 0 && isLetter(text.charCodeAt(w))) w--;
-    return i - w - 1 > 3 && text.charCodeAt(w) !== 46;
+/** Per word, the context kinds (a person, a role, course content …) that start at it. */
+function contextOf(
+  matches: readonly TermMatch<ContextKind>[],
+): (ReadonlySet<ContextKind> | undefined)[] {
+  const out: (Set<ContextKind> | undefined)[] = [];
+  for (const m of matches) (out[m.first] ??= new Set()).add(m.entry.payload);
+  return out;
+}
+
+/** Each sentence's words as [from, to) indices into `words`. */
+function sentenceRanges(words: readonly Word[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < words.length; i++) {
+    const s = words[i]!.sentence;
+    while (out.length <= s) out.push([i, i]);
+    out[s]![1] = i + 1;
+  }
+  // Sentences with no words (a line of punctuation) keep an empty range.
+  return out;
+}
+
+/** Whether a character of text[from, to) passes `test` (no substring made). */
+function has(text: string, from: number, to: number, test: (code: number) => boolean): boolean {
+  for (let i = from; i < to; i++) if (test(text.charCodeAt(i))) return true;
+  return false;
+}
+
+const isUpper = (c: number) => c >= 65 && c <= 90;
+
+/** The hash standing for "no word" before a term at the start of its window. */
+const EDGE = fnv('^');
+
+/** A feature's value named, only when the set keeps names (training, explanations). */
+function names(f: FeatureSet, name: () => string): string {
+  return f.names === undefined ? '' : name();
+}
+
+function hasLetter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 97 && c <= 122) return true;
   }
   return false;
 }
 
-function isLetter(c: number): boolean {
-  return c >= 97 && c <= 122;
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
 }

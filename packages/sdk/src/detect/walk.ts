@@ -111,6 +111,11 @@ export class Walk {
     return out.reverse();
   }
 
+  /** The last segment of `node`'s path: its key, or its index in an array. */
+  segment(node: number): string | number | undefined {
+    return this.#segments[node];
+  }
+
   /** The parent of `node` (-1 for the root). */
   parent(node: number): number {
     return this.#parents[node] ?? -1;

@@ -1,0 +1,260 @@
+// Numbers as people paste them, read from normalised text as one stream of digit groups.
+// A BSN arrives as 123456782, 1234.56.782, 123 45 6782, from a spreadsheet with tabs or
+// line breaks between its groups, one digit at a time, with an en dash or an underscore,
+// with an O for a 0 or an l for a 1, or partly in words. Rather than a pattern per layout,
+// the text is read once into groups of digits joined by short separators, and every run
+// of whole groups that makes eight or nine digits is a candidate with its layout described.
+
+/** A group of digits as it stood in the text. */
+export interface DigitGroup {
+  digits: string;
+  /** Offsets in the normalised text. */
+  start: number;
+  end: number;
+  /** Letters read as digits (o, l, i, s, b) made part of it. */
+  lookalike: boolean;
+  /** Number words ("twee", "seven") made it. */
+  words: boolean;
+}
+
+/** Groups joined by short separators: one number as a person meant it. */
+export interface DigitRun {
+  groups: DigitGroup[];
+  /** The separator text between group k and k + 1. */
+  separators: string[];
+}
+
+/** A reading of whole groups of a run as an eight- or nine-digit number. */
+export interface NumberCandidate {
+  /** Nine digits (an eight-digit reading padded with a leading zero). */
+  digits: string;
+  /** How many digits were given: 8 or 9. */
+  given: 8 | 9;
+  start: number;
+  end: number;
+  groups: readonly DigitGroup[];
+  separators: readonly string[];
+  /** The run has digits before or after this reading: it may be part of a longer number. */
+  partOfLonger: boolean;
+  layout: NumberLayout;
+}
+
+/**
+ * How a candidate is laid out: `plain` nine digits; `grouped` in the usual layouts (groups
+ * of two or more, one kind of separator); `odd` anything else people paste (tabs, line
+ * breaks, mixed separators, single digits); `lookalike` letters for digits; `words`
+ * number words.
+ */
+export type NumberLayout = 'plain' | 'grouped' | 'odd' | 'lookalike' | 'words';
+
+// At most this many separator characters between two groups of one number.
+const MAX_SEPARATOR = 3;
+const MAX_SINGLE_DIGIT_SEPARATOR = 3;
+
+const LOOKALIKE: Readonly<Record<string, string>> = {
+  o: '0',
+  l: '1',
+  i: '1',
+  '|': '1',
+  s: '5',
+  b: '8',
+};
+
+/** Number words of Dutch, English and Polish (the languages a platform's workers write). */
+const NUMBER_WORDS: Readonly<Record<string, string>> = {
+  nul: '0',
+  zero: '0',
+  oh: '0',
+  een: '1',
+  one: '1',
+  jeden: '1',
+  twee: '2',
+  two: '2',
+  dwa: '2',
+  drie: '3',
+  three: '3',
+  trzy: '3',
+  vier: '4',
+  four: '4',
+  cztery: '4',
+  vijf: '5',
+  five: '5',
+  piec: '5',
+  zes: '6',
+  six: '6',
+  szesc: '6',
+  zeven: '7',
+  seven: '7',
+  siedem: '7',
+  acht: '8',
+  eight: '8',
+  osiem: '8',
+  negen: '9',
+  nine: '9',
+  dziewiec: '9',
+};
+/** Fewer number words in a row than this are ordinary words ("een cursus"). */
+const MIN_NUMBER_WORDS = 3;
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isLetter = (c: number) => c >= 97 && c <= 122;
+/** What may stand between groups of one number: anything but letters and digits. */
+const isSeparator = (c: number) => !isDigit(c) && !isLetter(c) && c !== 124; /* | */
+
+/**
+ * A token of letters and digits in which letters stand in for digits ("l11222333",
+ * "12O456789", the "09O" of "278 059 09O"): a short token with one such letter, or a longer
+ * one of at least five digits with up to three, each one of o l i s b.
+ */
+function lookalikeDigits(token: string): string | undefined {
+  let digits = 0;
+  let letters = 0;
+  for (const ch of token) {
+    if (isDigit(ch.charCodeAt(0))) digits++;
+    else if (LOOKALIKE[ch] !== undefined) letters++;
+    else return undefined;
+  }
+  const fits = token.length <= 4 ? digits >= 1 && letters <= 1 : digits >= 5 && letters <= 3;
+  if (letters === 0 || !fits) return undefined;
+  return Array.from(token, (ch) => LOOKALIKE[ch] ?? ch).join('');
+}
+
+/** Tokens of the text: maximal runs of letters, digits and `|`, with offsets. */
+function tokens(text: string): { text: string; start: number; end: number }[] {
+  const out: { text: string; start: number; end: number }[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (isSeparator(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < text.length && !isSeparator(text.charCodeAt(i))) i++;
+    out.push({ text: text.slice(start, i), start, end: i });
+  }
+  return out;
+}
+
+/**
+ * The digit runs of a normalised text: every group of digits (plain, with look-alike
+ * letters, or number words), joined into runs where only short separators stand between.
+ */
+export function digitRuns(text: string): DigitRun[] {
+  const groups: DigitGroup[] = [];
+  const toks = tokens(text);
+  for (let k = 0; k < toks.length; k++) {
+    const t = toks[k]!;
+    const first = t.text.charCodeAt(0);
+    if (isDigit(first) && /^\d+$/.test(t.text)) {
+      groups.push({ digits: t.text, start: t.start, end: t.end, lookalike: false, words: false });
+      continue;
+    }
+    // Digits inside a word ("bsn123456782", "ref12345"): the digits are a group.
+    if (/\d/.test(t.text)) {
+      const read = lookalikeDigits(t.text);
+      if (read !== undefined) {
+        groups.push({ digits: read, start: t.start, end: t.end, lookalike: true, words: false });
+        continue;
+      }
+      for (const m of t.text.matchAll(/\d+/g)) {
+        const start = t.start + m.index;
+        groups.push({
+          digits: m[0],
+          start,
+          end: start + m[0].length,
+          lookalike: false,
+          words: false,
+        });
+      }
+      continue;
+    }
+    if (NUMBER_WORDS[t.text] !== undefined) {
+      let j = k;
+      let digits = '';
+      while (j < toks.length && NUMBER_WORDS[toks[j]!.text] !== undefined)
+        digits += NUMBER_WORDS[toks[j++]!.text]!;
+      if (j - k >= MIN_NUMBER_WORDS) {
+        groups.push({
+          digits,
+          start: t.start,
+          end: toks[j - 1]!.end,
+          lookalike: false,
+          words: true,
+        });
+        k = j - 1;
+      }
+    }
+  }
+  const runs: DigitRun[] = [];
+  let current: DigitRun | undefined;
+  for (const g of groups) {
+    const previous = current?.groups.at(-1);
+    const between = previous === undefined ? '' : text.slice(previous.end, g.start);
+    const joinable =
+      previous !== undefined &&
+      between.length > 0 &&
+      between.length <= (g.digits.length === 1 ? MAX_SINGLE_DIGIT_SEPARATOR : MAX_SEPARATOR) &&
+      [...between].every((ch) => isSeparator(ch.charCodeAt(0)));
+    if (current !== undefined && joinable) {
+      current.groups.push(g);
+      current.separators.push(between);
+    } else {
+      current = { groups: [g], separators: [] };
+      runs.push(current);
+    }
+  }
+  return runs;
+}
+
+/** Every reading of whole groups of a run as eight or nine digits. */
+export function numberCandidates(run: DigitRun): NumberCandidate[] {
+  const out: NumberCandidate[] = [];
+  const { groups, separators } = run;
+  for (let from = 0; from < groups.length; from++) {
+    let total = 0;
+    for (let to = from; to < groups.length; to++) {
+      total += groups[to]!.digits.length;
+      if (total > 9) break;
+      if (total < 8) continue;
+      const chosen = groups.slice(from, to + 1);
+      const seps = separators.slice(from, to);
+      const digits = chosen.map((g) => g.digits).join('');
+      out.push({
+        digits: digits.padStart(9, '0'),
+        given: total as 8 | 9,
+        start: chosen[0]!.start,
+        end: chosen.at(-1)!.end,
+        groups: chosen,
+        separators: seps,
+        partOfLonger:
+          (from > 0 && continues(separators[from - 1]!, seps)) ||
+          (to < groups.length - 1 && continues(separators[to]!, seps)),
+        layout: layoutOf(chosen, seps),
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether a neighbouring group joined by `separator` continues the candidate: the same one
+ * character the candidate's own groups are joined by (123 456 789 012), or, for a single
+ * group, one of the usual separators (a phone's "+31 6 …", 0612-345678). A date or a CSV
+ * column next to it ("1990;263237564", "02-05-1991, 977212907") does not.
+ */
+function continues(separator: string, inside: readonly string[]): boolean {
+  if (separator.length !== 1) return false;
+  return inside.length === 0 ? /^[ .\-/]$/.test(separator) : inside.every((s) => s === separator);
+}
+
+function layoutOf(groups: readonly DigitGroup[], separators: readonly string[]): NumberLayout {
+  if (groups.some((g) => g.words)) return 'words';
+  if (groups.some((g) => g.lookalike)) return 'lookalike';
+  if (groups.length === 1) return 'plain';
+  const usual =
+    groups.length <= 4 &&
+    groups.every((g) => g.digits.length >= 2) &&
+    separators.every((s) => s === separators[0] && /^[ .\-/]$/.test(s));
+  return usual ? 'grouped' : 'odd';
+}
