@@ -3,6 +3,7 @@ import { createGuard } from '@dpa-guard/sdk';
 import type { OpenRedaction as OpenRedactionClass } from 'openredaction';
 import { Bench } from 'tinybench';
 import { bulkImport, typedWrite, typicalWrite } from './bodies.js';
+import { courseImport } from './course-content.js';
 
 interface Row {
   label: string;
@@ -69,6 +70,39 @@ async function openRedaction(
   return Buffer.byteLength(json) / 1e6 / (meanMs(bench.tasks[0]?.result) / 1000);
 }
 
+interface LoopRow {
+  label: string;
+  bytes: number;
+  parseMs: number;
+  loopMs: number;
+  wallMs: number;
+}
+
+/**
+ * Event-loop time per body of inspectAsync, by the loop's own utilisation: what the main
+ * thread spends (posting the bytes, deciding) while a worker inspects.
+ */
+async function eventLoopTime(label: string, json: string, rounds: number): Promise<LoopRow> {
+  const offGuard = createGuard({
+    audit: { enabled: false },
+    breach: { deliver: false, logger: false },
+  });
+  const value = JSON.parse(json) as unknown;
+  const bytes = Buffer.from(json);
+  await offGuard.inspectAsync(value, { json: bytes }); // starts a worker, compiles it
+  await offGuard.inspectAsync(value, { json: bytes });
+  const before = performance.eventLoopUtilization();
+  const start = performance.now();
+  for (let i = 0; i < rounds; i++) await offGuard.inspectAsync(value, { json: bytes });
+  const wallMs = (performance.now() - start) / rounds;
+  const used = performance.eventLoopUtilization(before);
+  await offGuard.close();
+  const parseStart = performance.now();
+  for (let i = 0; i < rounds * 4; i++) JSON.parse(json);
+  const parseMs = (performance.now() - parseStart) / (rounds * 4);
+  return { label, bytes: bytes.length, parseMs, loopMs: used.active / rounds, wallMs };
+}
+
 /** Mean latency in ms of a finished tinybench task. */
 function meanMs(result: unknown): number {
   const mean = (result as { latency?: { mean?: number } } | undefined)?.latency?.mean;
@@ -83,6 +117,12 @@ export async function benchDetection({ quick = false } = {}): Promise<string> {
   rows.push(await measure('2 KB write', small, quick ? 300 : 2000));
   rows.push(await measure('2 KB, typed', typedWrite(), quick ? 300 : 2000));
   rows.push(await measure('1 MB import', large, quick ? 500 : 4000));
+  const course = courseImport();
+  rows.push(await measure('1 MB course', course, quick ? 500 : 4000));
+  const offThread = [
+    await eventLoopTime('1 MB import', large, quick ? 6 : 24),
+    await eventLoopTime('1 MB course', course, quick ? 6 : 24),
+  ];
   const peers: { label: string; mbps: number }[] = [];
   for (const [label, json] of [
     ['2 KB write', small],
@@ -108,6 +148,16 @@ export async function benchDetection({ quick = false } = {}): Promise<string> {
   for (const r of rows) {
     lines.push(
       `${r.label.padEnd(13)} ${String(r.bytes).padStart(8)}   ${r.parseMbps.toFixed(1).padStart(15)}   ${r.bytesMbps.toFixed(1).padStart(12)}   ${(r.bytesMbps / r.parseMbps).toFixed(2).padStart(8)}`,
+    );
+  }
+  lines.push(
+    '',
+    'Off the event loop: guard.inspectAsync(value, { json }) sends bodies of 256 KiB and more to worker threads;',
+    'event-loop time per body against JSON.parse of it (the part a large body costs every other request)',
+  );
+  for (const r of offThread) {
+    lines.push(
+      `${r.label.padEnd(13)} ${String(r.bytes).padStart(8)}   parse ${r.parseMs.toFixed(2).padStart(6)} ms   event loop ${r.loopMs.toFixed(2).padStart(6)} ms   ratio ${(r.parseMs / r.loopMs).toFixed(2).padStart(6)}   (worker wall ${r.wallMs.toFixed(1)} ms)`,
     );
   }
   if (peers.length > 0) {

@@ -147,12 +147,18 @@ export function dpaGuard(options: DpaGuardOptions = {}): DpaGuardMiddleware {
       case 'parsed':
         break;
     }
-    const decision = guard.inspect(outcome.value, {
-      tenant: processing.tenant,
-      purpose: processing.purpose,
-      route: processing.route,
-      json: outcome.json,
-    });
+    // A large body is inspected off the event loop; the answer is the same either way.
+    guard
+      .inspectAsync(outcome.value, {
+        tenant: processing.tenant,
+        purpose: processing.purpose,
+        route: processing.route,
+        json: outcome.json,
+      })
+      .then((decision) => answer(req, res, next, decision), next);
+  };
+
+  const answer = (req: Request, res: Response, next: NextFunction, decision: Decision) => {
     evidence(decision, req);
     if (!decision.blocked) return next();
     if (decision.outcome === 'uninspectable') {

@@ -71,6 +71,12 @@ export const ErrorCodes = {
     summary:
       'A tenant id is not lowercase letters, digits, dots, dashes or underscores of at most 63 characters, or it holds data the guard detects (a BSN); it is refused and never written to a log or record.',
   },
+  DPA_ERR_INSPECTION_FAILED: {
+    status: 500,
+    title: 'Inspection worker failed',
+    summary:
+      'A worker thread that inspects large bodies failed or the guard was closed; inspectAsync then inspects on the calling thread, so callers see this only from the worker pool itself.',
+  },
   DPA_ERR_SIGNAL_HOLDS_DATA: {
     status: 422,
     title: 'Breach signal holds the data itself',

@@ -4,6 +4,7 @@ import type { BreachSink } from './breach/report.js';
 import { DpaGuardError } from './errors.js';
 import type { AuditOptions, BreachOptions, GuardOptions } from './guard.js';
 import type { PolicySource } from './policy/load.js';
+import type { InspectionWorkerOptions } from './detect/workers.js';
 
 export interface CheckedOptions {
   audit: AuditOptions;
@@ -16,6 +17,7 @@ export interface CheckedOptions {
   policy: readonly PolicySource[];
   watchPolicy: boolean;
   clock: () => Date;
+  inspectionWorkers: InspectionWorkerOptions | false | undefined;
 }
 
 export function checkOptions(options: GuardOptions): CheckedOptions {
@@ -61,6 +63,18 @@ export function checkOptions(options: GuardOptions): CheckedOptions {
       'createGuard({ breachSink }): must have a report(report) method.',
     );
   }
+  const workers = options.inspectionWorkers;
+  if (workers !== undefined && workers !== false) {
+    const bad = (name: string, v: unknown, min: number) =>
+      v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min)
+        ? `createGuard({ inspectionWorkers: { ${name} } }): must be an integer of at least ${min}; got ${JSON.stringify(v)}.`
+        : undefined;
+    const problem =
+      typeof workers !== 'object' || workers === null
+        ? 'createGuard({ inspectionWorkers }): must be false or { minBytes?, threads? }.'
+        : (bad('minBytes', workers.minBytes, 0) ?? bad('threads', workers.threads, 1));
+    if (problem !== undefined) throw new DpaGuardError('DPA_ERR_INVALID_OPTIONS', problem);
+  }
   const breach = { ...options.breach };
   const audit = { ...options.audit };
   const explicitFiles = breach.dir !== undefined || audit.dir !== undefined;
@@ -75,6 +89,7 @@ export function checkOptions(options: GuardOptions): CheckedOptions {
     policy: policy as PolicySource[],
     watchPolicy: options.watchPolicy ?? false,
     clock: options.clock ?? (() => new Date()),
+    inspectionWorkers: workers,
   });
 }
 

@@ -26,7 +26,8 @@ import {
 } from './breach/signal.js';
 import { TenantIds } from './policy/tenant-id.js';
 import { decide, refusedDecision, type Decision } from './detect/decide.js';
-import { DetectionEngine } from './detect/engine.js';
+import { DetectionEngine, type Detection } from './detect/engine.js';
+import { InspectionWorkers, type InspectionWorkerOptions } from './detect/workers.js';
 import type { LoadedPolicy, PolicySource } from './policy/load.js';
 import { PolicyRuntime, type ReloadResult } from './policy/runtime.js';
 import type { Category, Purpose } from './policy/types.js';
@@ -55,6 +56,12 @@ export interface GuardOptions {
   breach?: BreachOptions;
   /** The audit trail: records of processing (clause 10, GDPR art. 30(2)). */
   audit?: AuditOptions;
+  /**
+   * Inspection of large bodies off the event loop, by `inspectAsync` (the adapters use it).
+   * `false` inspects every body on the calling thread. Default: bodies of 256 KiB of JSON
+   * and more go to up to `cores − 1` worker threads (at most 4), started when first needed.
+   */
+  inspectionWorkers?: InspectionWorkerOptions | false;
 }
 
 /** Options of the audit trail; every one is optional. */
@@ -127,6 +134,18 @@ export interface Guard {
    * ```
    */
   inspect(value: unknown, context?: InspectContext): Decision;
+  /**
+   * `inspect`, for a body given with its JSON bytes (`context.json`): a large one is
+   * inspected in a worker thread, so other requests do not wait behind its megabyte (see
+   * `inspectionWorkers`). The same decision as `inspect`; never rejects (should a worker
+   * fail, the body is inspected on this thread).
+   *
+   * @example
+   * ```ts
+   * const decision = await guard.inspectAsync(body, { json: rawBytes, tenant: 'acme' });
+   * ```
+   */
+  inspectAsync(value: unknown, context?: InspectContext): Promise<Decision>;
   /**
    * Whether `id` may be a tenant id: the documented pattern (lowercase letters, digits,
    * `.`, `_`, `-`, at most 63 characters) and nothing the guard detects as a BSN. Where the
@@ -299,22 +318,48 @@ export function createGuard(options: GuardOptions = {}): Guard {
     void audit?.record(breachRecord(signal));
     return signal;
   };
+  const decideOn = (loaded: LoadedPolicy, detection: Detection, context: InspectContext) => {
+    // The platform's own view has no tenant id; tenant ids are never empty.
+    const { policy } = loaded.forTenant(context.tenant ?? '');
+    return decide(detection, policy, {
+      tenant: context.tenant,
+      purpose: context.purpose,
+      route: context.route,
+      today: today(),
+    });
+  };
+  const detectHere = (loaded: LoadedPolicy, value: unknown, context: InspectContext) => {
+    const engine = engineFor(loaded);
+    return context.json === undefined
+      ? engine.detect(value)
+      : engine.detectJson(context.json, value);
+  };
+  const workers =
+    settings.inspectionWorkers === false
+      ? undefined
+      : new InspectionWorkers(settings.inspectionWorkers);
   const guard: Guard = Object.freeze({
     inspect(value: unknown, context: InspectContext = {}): Decision {
       const loaded = runtime.current;
       if (context.tenant !== undefined && tenants.problem(context.tenant) !== undefined)
         return refusedDecision(loaded.forTenant('').policy, context, 'tenant-invalid');
-      const engine = engineFor(loaded);
-      const detection =
-        context.json === undefined ? engine.detect(value) : engine.detectJson(context.json, value);
-      // The platform's own view has no tenant id; tenant ids are never empty.
-      const { policy } = loaded.forTenant(context.tenant ?? '');
-      return decide(detection, policy, {
-        tenant: context.tenant,
-        purpose: context.purpose,
-        route: context.route,
-        today: today(),
-      });
+      return decideOn(loaded, detectHere(loaded, value, context), context);
+    },
+    async inspectAsync(value: unknown, context: InspectContext = {}): Promise<Decision> {
+      const { json } = context;
+      if (workers === undefined || json === undefined || json.byteLength < workers.minBytes)
+        return guard.inspect(value, context);
+      const loaded = runtime.current;
+      if (context.tenant !== undefined && tenants.problem(context.tenant) !== undefined)
+        return refusedDecision(loaded.forTenant('').policy, context, 'tenant-invalid');
+      let detection: Detection;
+      try {
+        detection = await workers.detect(json, loaded.policy.detection);
+      } catch {
+        // A worker that failed loses nothing: the body is inspected here instead.
+        detection = detectHere(loaded, value, context);
+      }
+      return decideOn(loaded, detection, context);
     },
     checkTenant(id: unknown) {
       const detail = tenants.problem(id);
@@ -405,6 +450,7 @@ export function createGuard(options: GuardOptions = {}): Guard {
     onPolicyReload: (listener: (result: ReloadResult) => void) => runtime.onReload(listener),
     async close() {
       stopWatching();
+      await workers?.close();
       await breaches?.close();
       await audit?.journal.close();
       await postgres?.close();

@@ -1,5 +1,6 @@
 export { createGuard } from './guard.js';
 export type { Guard, GuardOptions, InspectContext } from './guard.js';
+export type { InspectionWorkerOptions } from './detect/workers.js';
 export {
   compilePointerPattern,
   compileRoutePattern,
