@@ -55,6 +55,12 @@ interface KeyFacts {
   /** The name holds a person's name ("voornaam"), whose first name may say their gender. */
   name: boolean;
   courseContent: boolean;
+  /** The name holds a person's own text or notes about one ("opmerking", "deelnemers"). */
+  personContent: boolean;
+}
+
+function holdsPerson(facts: KeyFacts): boolean {
+  return facts.personContent || facts.name || facts.bsn || facts.contextCategories.length > 0;
 }
 
 /** Where each category may be looked for at one node, after the policy's field rules. */
@@ -88,6 +94,7 @@ let shared:
       special: SpecialCategoryDetector;
       prefilter: Prefilter;
       isCourseKey: (key: string) => boolean;
+      isPersonKey: (key: string) => boolean;
       isGenderKey: (key: string) => boolean;
       isNameKey: (key: string) => boolean;
     }
@@ -104,6 +111,7 @@ function detectors() {
   const bsn = new BsnDetector();
   const fields = readDataFile<{
     courseContent: string[];
+    personContent: string[];
     genderKeys: string[];
     nameKeys: string[];
   }>('fields.json');
@@ -114,6 +122,7 @@ function detectors() {
       screenTargets(lexicons().termList, [...bsn.keywordList, ...PARTNER_WORDS]),
     ),
     isCourseKey: compileKeyPatterns(fields.courseContent),
+    isPersonKey: compileKeyPatterns(fields.personContent),
     isGenderKey: compileKeyPatterns(fields.genderKeys),
     isNameKey: compileKeyPatterns(fields.nameKeys),
   };
@@ -226,8 +235,11 @@ export class DetectionEngine {
           own === undefined || own.categories.length === 0
             ? NO_CATEGORIES
             : new Set(own.categories),
-        // Course content: the field itself ("title") or the one that holds it ("lesson").
-        courseContent: course.has(visit.node) || course.has(walk.parent(visit.node)),
+        // Course content: the field itself ("title"), the one that holds it ("lesson") or
+        // one further up (see enter).
+        courseContent:
+          course.has(visit.node) ||
+          (course.has(walk.parent(visit.node)) && !(own !== undefined && holdsPerson(own))),
         alwaysInspect: state.always,
       };
     };
@@ -267,7 +279,12 @@ export class DetectionEngine {
         } else if (parentInherited.size > 0) {
           inherited.set(visit.node, parentInherited);
         }
+        // Course content holds all below it (a module's lessons, a quiz's answer options),
+        // up to a field that holds a person's text or data ("opmerking", "deelnemers", a
+        // field named for a category or a personal number).
         if (facts?.courseContent === true) course.add(visit.node);
+        else if (course.has(parentNode) && !(facts !== undefined && holdsPerson(facts)))
+          course.add(visit.node);
         if (this.#rules.length === 0) return true;
         const state = this.#ruleStateFor(walk.segments(visit.node), stateOf(parentNode));
         if (state !== stateOf(parentNode)) ruleStates.set(visit.node, state);
@@ -398,7 +415,8 @@ export class DetectionEngine {
   #factsOf(key: string): KeyFacts {
     let facts = this.#keyFacts.get(key);
     if (facts === undefined) {
-      const { bsn, special, isCourseKey, isGenderKey, isNameKey, prefilter } = detectors();
+      const { bsn, special, isCourseKey, isPersonKey, isGenderKey, isNameKey, prefilter } =
+        detectors();
       const categories = special.categoriesOfKey(key);
       facts = {
         categories,
@@ -408,6 +426,7 @@ export class DetectionEngine {
         gender: isGenderKey(key),
         name: isNameKey(key),
         courseContent: isCourseKey(key),
+        personContent: isPersonKey(key),
       };
       if (this.#keyFacts.size >= KEY_CACHE_LIMIT) this.#keyFacts.clear();
       this.#keyFacts.set(key, facts);

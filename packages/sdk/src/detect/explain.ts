@@ -4,6 +4,7 @@
 // context words said and the model's strongest features; words taken from the text itself
 // (the words around a term, a field's value) are summed into one line, not listed.
 import type { DetectionEngine, Finding } from './engine.js';
+import { isTextFeature } from './features.js';
 import { shippedModel } from './model.js';
 import type { Candidate, SpecialCategoryDetector } from './special.js';
 
@@ -28,8 +29,6 @@ export interface Explanation extends Finding {
   why?: string;
 }
 
-/** Feature prefixes whose value is a word of the text itself: summed, never listed. */
-const TEXT_FEATURE = /^(?:w:|cw:[a-z_]+:|p[123]:|n[123]:|pb:|fv:|cfv:[a-z_]+:|fw:|fsv:)/;
 const MAX_SIGNALS = 8;
 
 const BSN_WHY: Record<string, string> = {
@@ -76,7 +75,7 @@ export function explain(
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!;
       const weight = model.weight(best.features.hashes[i]!);
-      if (TEXT_FEATURE.test(name)) textWords += weight;
+      if (isTextFeature(name)) textWords += weight;
       else signals.push({ feature: name, weight: round(weight) });
     }
     signals.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));

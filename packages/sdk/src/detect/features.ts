@@ -88,6 +88,17 @@ export class FeatureSet {
   }
 }
 
+/** Feature prefixes whose value is a word of the text itself (not a lexicon or field signal). */
+const TEXT_FEATURE = /^(?:w:|cw:[a-z_]+:|p[123]:|n[123]:|pb:|fv:|cfv:[a-z_]+:|fw:|fsv:)/;
+
+/**
+ * Whether a feature is a word of the text itself: an explanation sums these and never lists
+ * them (they are the text), and training moves them more slowly than the lexicon's signals.
+ */
+export function isTextFeature(name: string): boolean {
+  return TEXT_FEATURE.test(name);
+}
+
 /** A length as a coarse bucket, so the model learns "short" and "long", not exact sizes. */
 export function sizeBucket(n: number, edges: readonly number[]): string {
   for (let i = 0; i < edges.length; i++) if (n < edges[i]!) return BUCKET_NAMES[i]!;

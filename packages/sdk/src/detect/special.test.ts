@@ -49,6 +49,22 @@ describe('special categories: statements about a person, not the topic', () => {
     expect(categoriesOf({ lesson: { body: text } })).toEqual([]);
   });
 
+  it('reads all below a course field as course content, up to a field that holds a person', () => {
+    const option = 'Een slagaderlijke bloeding: druk de wond direct en stevig af.';
+    const course = (remark: unknown) => ({
+      modules: [{ lessons: [{ quiz: [{ answers: [option, option] }], ...(remark as object) }] }],
+    });
+    expect(categoriesOf(course({}))).toEqual([]);
+    expect(
+      categoriesOf(course({ opmerking: 'Cursist Jan heeft epilepsie en mist de praktijkles.' })),
+    ).toEqual(['health /modules/0/lessons/0/opmerking']);
+    expect(
+      categoriesOf(
+        course({ deelnemers: [{ toelichting: 'Ik heb zelf diabetes, dus ik ken hypo’s.' }] }),
+      ),
+    ).toEqual(['health /modules/0/lessons/0/deelnemers/0/toelichting']);
+  });
+
   it('lets negation pull a term down', () => {
     expect(categoriesOf({ note: 'Geen strafblad, VOG is afgegeven.' })).toEqual([]);
   });

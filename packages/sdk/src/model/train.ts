@@ -12,7 +12,8 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_POLICY } from '../policy/defaults.js';
 import { DetectionEngine } from '../detect/engine.js';
-import { BUCKETS } from '../detect/features.js';
+import { BUCKETS, isTextFeature } from '../detect/features.js';
+import type { Candidate } from '../detect/special.js';
 import { Model } from '../detect/model.js';
 import type { LabelledCase } from '../eval/score.js';
 
@@ -22,26 +23,38 @@ const { values, positionals } = parseArgs({
     out: { type: 'string' },
     epochs: { type: 'string' },
     l2: { type: 'string' },
+    'min-count': { type: 'string' },
+    'text-rate': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
   allowPositionals: true,
 });
 if (values.help === true || positionals.length !== 1) {
   process.stdout.write(
-    'Usage: node dist/model/train.js CORPUS_DIR [--split NAME]... [--out FILE] [--epochs N] [--l2 X]\n' +
+    'Usage: node dist/model/train.js CORPUS_DIR [--split NAME]... [--out FILE] [--epochs N] [--l2 X] [--min-count N] [--text-rate X]\n' +
       '  trains on the splits named (default: train and dev) and writes the model (default: data/model.json)\n',
   );
   process.exit(values.help === true ? 0 : 2);
 }
 const corpus = positionals[0]!;
 const splits = values.split ?? ['train', 'dev'];
-const epochs = Number(values.epochs ?? 12);
+const epochs = Number(values.epochs ?? 4);
 const l2 = Number(values.l2 ?? 1e-5);
+// A feature seen in fewer training candidates than this gets no weight: with a few thousand
+// candidates, a word met once or twice (AdaGrad moves rare features fastest) learns the
+// accident of the case it came from, not the kind of text, and then fires on unseen text.
+const minCount = Number(values['min-count'] ?? 1);
+// Words of the text learn at a fraction of the rate of the lexicon's and the field's signals:
+// there are tens of thousands of them and a few thousand candidates, and at the full rate
+// the words of a lesson outvote its being a lesson.
+const textRate = Number(values['text-rate'] ?? 0.25);
 const RATE = 0.2;
 const out = values.out ?? new URL('../../data/model.json', import.meta.url).pathname;
 
 interface Sample {
   hashes: number[];
+  /** Per hash, whether it is a word of the text (see isTextFeature). */
+  text: boolean[];
   label: 0 | 1;
   weight: number;
 }
@@ -57,13 +70,19 @@ function samplesOf(cases: readonly LabelledCase[]): Sample[] {
     engine.detect(c.input, (path, candidate) => {
       const key = `${candidate.category}\u0000${path}`;
       if (expected.has(key))
-        samples.push({ hashes: candidate.features.hashes, label: 1, weight: 1 });
+        samples.push({
+          hashes: candidate.features.hashes,
+          text: textFlags(candidate),
+          label: 1,
+          weight: 1,
+        });
       else if (allowed.has(candidate.category)) return;
       // The category is expected elsewhere in this body: this place is likely clean, but
       // writers label the main place only, so it counts for less.
       else
         samples.push({
           hashes: candidate.features.hashes,
+          text: textFlags(candidate),
           label: 0,
           weight: expectedCategories.has(candidate.category) ? 0.3 : 1,
         });
@@ -83,6 +102,24 @@ function random(seed: number): () => number {
   };
 }
 
+/** The samples with every feature seen in fewer than `minCount` of them left out. */
+function withoutRareFeatures(samples: readonly Sample[]): Sample[] {
+  const seen = new Uint32Array(BUCKETS);
+  for (const s of samples) for (const h of new Set(s.hashes)) seen[h]!++;
+  return samples.map((s) => {
+    const keep = s.hashes.map((h) => seen[h]! >= minCount);
+    return {
+      ...s,
+      hashes: s.hashes.filter((_, i) => keep[i]),
+      text: s.text.filter((_, i) => keep[i]),
+    };
+  });
+}
+
+function textFlags(candidate: Candidate): boolean[] {
+  return (candidate.features.names ?? []).map(isTextFeature);
+}
+
 function train(samples: readonly Sample[]): Float32Array {
   const w = new Float32Array(BUCKETS);
   const g2 = new Float32Array(BUCKETS).fill(1e-6);
@@ -99,10 +136,11 @@ function train(samples: readonly Sample[]): Float32Array {
       for (const h of s.hashes) z += w[h]!;
       const p = 1 / (1 + Math.exp(-z));
       const gradient = (p - s.label) * s.weight;
-      for (const h of s.hashes) {
+      for (let i = 0; i < s.hashes.length; i++) {
+        const h = s.hashes[i]!;
         const g = gradient + l2 * w[h]!;
         g2[h]! += g * g;
-        w[h]! -= (RATE * g) / Math.sqrt(g2[h]!);
+        w[h]! -= ((s.text[i] === true ? RATE * textRate : RATE) * g) / Math.sqrt(g2[h]!);
       }
     }
   }
@@ -117,7 +155,7 @@ const cases = files.flatMap((file) =>
     .map((l) => JSON.parse(l) as LabelledCase),
 );
 const started = Date.now();
-const samples = samplesOf(cases);
+const samples = withoutRareFeatures(samplesOf(cases));
 const weights = train(samples);
 let right = 0;
 const model = new Model(weights);
@@ -138,7 +176,9 @@ const provenance = {
     buckets: BUCKETS,
     epochs,
     l2,
+    minCount,
     rate: RATE,
+    textRate,
     optimiser: 'AdaGrad',
     seed: 20261201,
   },
