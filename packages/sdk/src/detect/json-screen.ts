@@ -145,10 +145,12 @@ export function screenJson(
       if (hits.used) hits.clear();
       let j = i + 1;
       let escaped = false;
+      let digits = 0; // as the walk reads them: an escape counts as what it stands for
       // The automaton's step is the only work for almost every byte: all else is an event.
       for (;;) {
         j = run(bytes, j, n, state, table);
         state = runState;
+        digits += runDigits;
         if (j >= n) return false;
         const cls = BYTE_CLASS[bytes[j]!]!;
         let next = table[state + cls]!;
@@ -158,6 +160,7 @@ export function screenJson(
         }
         if (next <= PHRASE_STEP) next = prefilter.passPhrase(next, hits);
         if (next >= 0) {
+          digits += IS_DIGIT[bytes[j]!]!;
           state = next;
           j++;
           continue;
@@ -169,6 +172,7 @@ export function screenJson(
         if (read === UNREADABLE) return false;
         j += read & 15;
         const point = read >> 4;
+        if (point >= 0x30 && point <= 0x39) digits++;
         state =
           point < 0x80
             ? prefilter.next(state, TEXT_CLASS[point]!, hits)
@@ -181,7 +185,7 @@ export function screenJson(
       table = prefilter.table;
       beforeLast = partDigits;
       // (The walk takes values of up to 40 characters: up to four bytes each here.)
-      const digits = j - i <= 162 ? digitsOf(bytes, i + 1, j, escaped) : 0;
+      if (j - i > 162) digits = 0;
       partDigits = digits > 0 && digits <= 6 ? partDigits + digits : 0;
       if (partDigits >= 8) return false;
       lastStart = i + 1;
@@ -231,8 +235,9 @@ export function screenJson(
   return depth === 0 && values <= limits.maxNodes;
 }
 
-/** The state `run` stopped in (a second result, to keep its loop free of allocation). */
+/** The state `run` stopped in and the digits it passed (more results, free of allocation). */
 let runState = 0;
+let runDigits = 0;
 
 /**
  * Steps the automaton from `state` over `bytes` from `at` while each step is a plain
@@ -242,31 +247,24 @@ let runState = 0;
 function run(bytes: Uint8Array, at: number, n: number, state: number, table: Int32Array): number {
   let j = at;
   let s = state;
+  // Counting digits here costs next to nothing: the count does not wait on the table load
+  // each step waits on (a second pass over the string afterwards cost as much as the
+  // automaton itself).
+  let digits = 0;
   while (j < n) {
-    const next = table[s + BYTE_CLASS[bytes[j]!]!]!;
+    const byte = bytes[j]!;
+    const next = table[s + BYTE_CLASS[byte]!]!;
     if (next < 0) break;
+    digits += IS_DIGIT[byte]!;
     s = next;
     j++;
   }
   runState = s;
+  runDigits = digits;
   return j;
 }
 
-/** The digits of a string's bytes `[start, end)` as read: an escape counts as what it stands for. */
-function digitsOf(bytes: Uint8Array, start: number, end: number, escaped: boolean): number {
-  let digits = 0;
-  for (let k = start; k < end; k++) {
-    const b = bytes[k]!;
-    if (b >= 0x30 && b <= 0x39) digits++;
-    else if (escaped && b === 0x5c) {
-      const read = readEvent(bytes, k);
-      const point = read >> 4;
-      if (point >= 0x30 && point <= 0x39) digits++;
-      k += (read & 15) - 1;
-    }
-  }
-  return digits;
-}
+const IS_DIGIT = new Uint8Array(256).fill(1, 0x30, 0x3a);
 
 // As JSON.parse reads a field name: a leading U+FEFF is part of it, not a byte-order mark.
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
