@@ -6,7 +6,9 @@ import { normalise } from './normalise.js';
 import { DetectionEngine } from './engine.js';
 import { DEFAULT_POLICY } from '../policy/defaults.js';
 
-const detector = new BsnDetector();
+// The rules alone: a bare number's learned judgment is tested through the engine below.
+const detector = new BsnDetector(undefined, false);
+const learned = new BsnDetector();
 const none = { own: undefined, path: [] };
 const find = (text: string, keys: { own: string | undefined; path: string[] } = none) =>
   detector.inText(normalise(text).text, keys);
@@ -30,6 +32,18 @@ describe('BsnDetector', () => {
   it('finds an eight-digit BSN (leading zero) only with a keyword', () => {
     expect(find('bsn 46748192')?.rule).toBe('bsn.keyword');
     expect(find('nummer 46748192')).toBeUndefined();
+  });
+
+  it('lets the model dismiss a bare number only where the field names another number', () => {
+    const inField = (own: string, text = '111222333') =>
+      learned.inText(normalise(text).text, { own, path: [own] });
+    // Nothing says what it is: as likely a BSN as the rules say, or more.
+    expect(inField('extra')?.confidence).toBeGreaterThanOrEqual(0.6);
+    expect(learned.inText('jansen;kees;111222333;vca', none)?.confidence).toBeGreaterThanOrEqual(
+      0.6,
+    );
+    // A field named for a number of another kind, in a name no list holds.
+    expect(inField('palletNo')).toBeUndefined();
   });
 
   it('finds a bare valid nine-digit number, more surely in a BSN layout', () => {

@@ -1,6 +1,8 @@
 import { compileKeyPatterns, readDataFile, squashKey } from './data.js';
 import { digitRuns, numberCandidates, type NumberCandidate } from './digits.js';
 import { isBsn, isOnderwijsnummer } from './elfproef.js';
+import { FeatureSet, keyWords, sizeBucket } from './features.js';
+import { shippedModel, type Model } from './model.js';
 import { compileTerms, type TermMatcher } from './terms.js';
 
 interface BsnData {
@@ -25,6 +27,28 @@ export interface BsnFinding {
   confidence: number;
   rule: BsnRule;
 }
+
+/**
+ * A number that passes the elfproef with no word or field saying what it is: whether it is
+ * someone's BSN is judged by the learned model (training and explanations see these).
+ */
+export interface BsnCandidate {
+  category: 'bsn';
+  rule: BsnRule;
+  features: FeatureSet;
+}
+
+/** Called with each bare-number candidate, when training or explaining. */
+export type BsnObserver = (candidate: BsnCandidate) => void;
+
+/** A bare number's score when no model is shipped (the hand rules' judgment). */
+const BARE_SCORE = 0.6;
+const LAYOUT_SCORE = 0.65;
+/** Below this model score a bare number is taken for the other number it looks like. */
+const DISMISS_BELOW = 0.2;
+/** Words either side of a bare number the model reads. */
+const BARE_WORDS_BEFORE = 3;
+const BARE_WORDS_AFTER = 2;
 
 /** Keys that say what a value is, from the field itself outwards. */
 export interface KeyContext {
@@ -67,10 +91,16 @@ export class BsnDetector {
   readonly #suppressors: TermMatcher<true>;
   readonly #isBsnKey: (key: string) => boolean;
   readonly #isSuppressingKey: (key: string) => boolean;
+  readonly #model: Model | undefined;
   /** The identifying keywords, in the lexicon syntax (for the prefilter). */
   readonly keywordList: readonly string[];
 
-  constructor(data: BsnData = readDataFile<BsnData>('bsn.json')) {
+  /** `model`: the learned judgment of bare numbers; `false` judges them by the rules alone. */
+  constructor(
+    data: BsnData = readDataFile<BsnData>('bsn.json'),
+    model: Model | false | undefined = shippedModel(),
+  ) {
+    this.#model = model === false ? undefined : model;
     this.keywordList = data.keywords;
     this.#keywords = compileTerms(data.keywords.map((term) => ({ term, payload: true as const })));
     this.#suppressors = compileTerms(
@@ -88,12 +118,12 @@ export class BsnDetector {
   }
 
   /** The strongest personal number in a normalised string, or undefined. */
-  inText(text: string, keys: KeyContext): BsnFinding | undefined {
+  inText(text: string, keys: KeyContext, observe?: BsnObserver): BsnFinding | undefined {
     let best: BsnFinding | undefined;
     const runs = digitRuns(text);
     for (const run of runs)
       for (const candidate of numberCandidates(run)) {
-        const finding = this.#judge(text, candidate, keys);
+        const finding = this.#judge(text, candidate, keys, runs.length, observe);
         if (finding !== undefined && (best === undefined || finding.confidence > best.confidence))
           best = finding;
       }
@@ -142,7 +172,7 @@ export class BsnDetector {
   }
 
   /** A JSON number: 8 or 9 digits (a BSN with a leading zero loses it as a number). */
-  inNumber(given: number, keys: KeyContext): BsnFinding | undefined {
+  inNumber(given: number, keys: KeyContext, observe?: BsnObserver): BsnFinding | undefined {
     // A sign is not part of a number as a person gives it (a legacy system's -123456782).
     const value = Math.abs(given);
     if (!Number.isInteger(value) || value < 1_000_000 || value > 999_999_999) return undefined;
@@ -154,10 +184,49 @@ export class BsnDetector {
     // A bare number field: ids, counts and amounts are numbers too; nine digits that
     // pass are still likely enough to stop, eight digits (padded) are not.
     if (value < 10_000_000) return undefined;
-    return {
-      confidence: 0.6,
-      rule: kind === 'onderwijsnummer' ? 'onderwijsnummer.bare' : 'bsn.bare',
-    };
+    const f = this.#bareFeatures(keys, observe !== undefined);
+    f.add('bjson');
+    return this.#bare(
+      f,
+      kind === 'onderwijsnummer' ? 'onderwijsnummer.bare' : 'bsn.bare',
+      BARE_SCORE,
+      observe,
+    );
+  }
+
+  /** What the model reads of a bare number's field: the words of its name and the path's. */
+  #bareFeatures(keys: KeyContext, keepNames: boolean): FeatureSet {
+    const f = new FeatureSet(keepNames, this.#model?.weights);
+    f.add('bb');
+    if (keys.own === undefined) f.add('bf-none');
+    else {
+      for (const w of keyWords(keys.own)) f.pair('bf:', w);
+      // The end of a field's name says what it holds ("…nummer", "…nr", "…ref") even in a
+      // name never seen: the model reads its last letters.
+      const squashed = squashKey(keys.own);
+      for (const n of [2, 3, 4, 5])
+        if (squashed.length > n) f.pair(`bfe${String(n)}:`, squashed.slice(-n));
+    }
+    for (let i = 0; i < keys.path.length - 1; i++)
+      for (const w of keyWords(keys.path[i]!)) f.pair('bg:', w);
+    return f;
+  }
+
+  /** A bare number judged: by the model when one is shipped, else by the hand rules. */
+  #bare(
+    f: FeatureSet,
+    rule: BsnRule,
+    fallback: number,
+    observe: BsnObserver | undefined,
+  ): BsnFinding | undefined {
+    observe?.({ category: 'bsn', rule, features: f });
+    if (this.#model === undefined) return { confidence: fallback, rule };
+    // The model may dismiss a number it is sure is something else (an id in a field named
+    // for one, a code among codes); short of that, a bare number that passes the elfproef
+    // stays as likely a BSN as the rules say: one let through costs more than one stopped.
+    const score = this.#model.scoreOf(f);
+    if (score < DISMISS_BELOW) return undefined;
+    return { confidence: Math.round(Math.max(score, fallback) * 100) / 100, rule };
   }
 
   /**
@@ -173,7 +242,13 @@ export class BsnDetector {
     return false;
   }
 
-  #judge(text: string, candidate: NumberCandidate, given: KeyContext): BsnFinding | undefined {
+  #judge(
+    text: string,
+    candidate: NumberCandidate,
+    given: KeyContext,
+    runs: number,
+    observe: BsnObserver | undefined,
+  ): BsnFinding | undefined {
     const kind = classify(candidate.digits);
     if (kind === undefined) return undefined;
     // In a table pasted as text, the column's header is the number's field name.
@@ -209,9 +284,31 @@ export class BsnDetector {
     // Without a keyword an eight-digit number (a date, a KvK number) is too common, and
     // nine digits inside a longer number (an account, a card) are not a BSN.
     if (candidate.given === 8 || candidate.partOfLonger) return undefined;
+    const f = this.#bareFeatures(keys, observe !== undefined);
+    f.pair('bl:', candidate.layout);
+    if (header !== undefined) f.add('bcolumn');
+    // The words around it, and what else the text holds.
+    const before = wordsBefore(text, start, BARE_WORDS_BEFORE);
+    for (let i = 0; i < before.length; i++) {
+      f.pair('bp:', before[i]!);
+      if (i === before.length - 1) f.pair('bp1:', before[i]!);
+    }
+    const after = wordsAfter(text, end, BARE_WORDS_AFTER);
+    for (let i = 0; i < after.length; i++) {
+      f.pair('bn:', after[i]!);
+      if (i === 0) f.pair('bn1:', after[i]!);
+    }
+    if (text.trim().length === end - start) f.add('bonly');
+    f.pair('blen:', sizeBucket(text.length, [12, 40, 120, 400]));
+    if (runs > 1) f.add('bmore');
     return candidate.layout === 'grouped'
-      ? { confidence: 0.65, rule: 'bsn.layout' }
-      : { confidence: 0.6, rule: kind === 'onderwijsnummer' ? 'onderwijsnummer.bare' : 'bsn.bare' };
+      ? this.#bare(f, 'bsn.layout', LAYOUT_SCORE, observe)
+      : this.#bare(
+          f,
+          kind === 'onderwijsnummer' ? 'onderwijsnummer.bare' : 'bsn.bare',
+          BARE_SCORE,
+          observe,
+        );
   }
 
   /** Distance in characters from the number to the nearest term of `matcher`, if any. */
@@ -254,6 +351,21 @@ function columnHeader(text: string, at: number): string | undefined {
   const name = header.split(delimiter)[column]?.trim();
   return name === undefined || name === '' ? undefined : name;
 }
+
+const WORD = /[a-z]+/g;
+
+/** Up to `count` words in the `WINDOW` characters before `at`, nearest last. */
+function wordsBefore(text: string, at: number, count: number): string[] {
+  const words = text.slice(Math.max(0, at - WORDS_WINDOW), at).match(WORD) ?? [];
+  return words.slice(-count);
+}
+
+/** Up to `count` words in the characters after `at`, nearest first. */
+function wordsAfter(text: string, at: number, count: number): string[] {
+  return (text.slice(at, at + WORDS_WINDOW).match(WORD) ?? []).slice(0, count);
+}
+
+const WORDS_WINDOW = 40;
 
 function classify(digits: string): 'bsn' | 'onderwijsnummer' | undefined {
   if (isBsn(digits)) return 'bsn';

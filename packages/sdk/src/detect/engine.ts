@@ -1,5 +1,5 @@
 import { CATEGORIES, type Category, type DetectionSettings } from '../policy/types.js';
-import { BsnDetector, type BsnFinding, type KeyContext } from './bsn.js';
+import { BsnDetector, type BsnCandidate, type BsnFinding, type KeyContext } from './bsn.js';
 import { compileKeyPatterns, readDataFile } from './data.js';
 import { lexicons, type SpecialCategory } from './lexicon.js';
 import { normalise } from './normalise.js';
@@ -181,10 +181,14 @@ export class DetectionEngine {
   }
 
   /**
-   * `observe` (training and explanations): called with every special-category candidate
-   * and the JSON Pointer it stands at, features named.
+   * `observe` (training and explanations): called with every candidate the model judges
+   * (special-category candidates, numbers with nothing around them) and the JSON Pointer
+   * it stands at, features named.
    */
-  detect(value: unknown, observe?: (path: string, candidate: Candidate) => void): Detection {
+  detect(
+    value: unknown,
+    observe?: (path: string, candidate: Candidate | BsnCandidate) => void,
+  ): Detection {
     const { bsn, special, prefilter } = detectors();
     const walk = new Walk();
     const found = new Map<string, Finding>();
@@ -317,6 +321,8 @@ export class DetectionEngine {
           const finding = bsn.inText(
             text,
             isKey ? { own: undefined, path: [] } : keyContext(visit),
+            observe &&
+              ((c) => observe(walk.pointer(isKey ? walk.parent(visit.node) : visit.node), c)),
           );
           if (finding !== undefined)
             add('bsn', visit.node, finding.confidence, finding.rule, isKey);
@@ -365,7 +371,11 @@ export class DetectionEngine {
         );
         const state = stateOf(visit.node);
         if (typeof scalar === 'number' && !state.never.has('bsn')) {
-          const finding = bsn.inNumber(scalar, keyContext(visit));
+          const finding = bsn.inNumber(
+            scalar,
+            keyContext(visit),
+            observe && ((c) => observe(walk.pointer(visit.node), c)),
+          );
           if (finding !== undefined) add('bsn', visit.node, finding.confidence, finding.rule);
         }
         const scalars = special.scalarCandidates(

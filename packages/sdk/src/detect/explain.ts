@@ -4,8 +4,9 @@
 // context words said and the model's strongest features; words taken from the text itself
 // (the words around a term, a field's value) are summed into one line, not listed.
 import type { DetectionEngine, Finding } from './engine.js';
-import { isTextFeature } from './features.js';
-import { shippedModel } from './model.js';
+import type { BsnCandidate } from './bsn.js';
+import { isTextFeature, type FeatureSet } from './features.js';
+import { shippedModel, type Model } from './model.js';
 import type { Candidate, SpecialCategoryDetector } from './special.js';
 
 export interface Signal {
@@ -49,18 +50,32 @@ export function explain(
   value: unknown,
 ): Explanation[] {
   const candidates = new Map<string, Candidate[]>();
+  const numbers = new Map<string, BsnCandidate>();
   const detection = engine.detect(value, (path, candidate) => {
+    if (candidate.category === 'bsn') {
+      numbers.set(path, candidate);
+      return;
+    }
     const key = `${candidate.category}\u0000${path}`;
     candidates.set(key, [...(candidates.get(key) ?? []), candidate]);
   });
   const model = shippedModel();
   return detection.findings.map((finding) => {
-    if (finding.category === 'bsn')
+    if (finding.category === 'bsn') {
+      const why = BSN_WHY[finding.rule.replace(/\+in-key$/, '')] ?? finding.rule;
+      // A bare number was judged by the model: its signals are the field's name and shape.
+      const number = numbers.get(finding.path);
+      if (number === undefined || model === undefined || !BARE_RULES.has(finding.rule))
+        return { ...finding, signals: [], why };
+      const { signals, textWords } = signalsOf(number.features, model);
       return {
         ...finding,
-        signals: [],
-        why: BSN_WHY[finding.rule.replace(/\+in-key$/, '')] ?? finding.rule,
+        modelScore: round(model.score(number.features.hashes)),
+        signals,
+        textWords,
+        why,
       };
+    }
     const path = finding.path;
     const found = candidates.get(`${finding.category}\u0000${path}`) ?? [];
     // The candidate that made the finding: the most confident one of its rule.
@@ -68,26 +83,32 @@ export function explain(
     scored.sort((a, b) => b.score - a.score);
     const best = scored[0]?.c;
     if (best === undefined || model === undefined) return { ...finding, signals: [] };
-    const names = best.features.names ?? [];
-    let textWords = 0;
-    const signals: Signal[] = [];
-    // Names and hashes are kept in the same order.
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i]!;
-      const weight = model.weight(best.features.hashes[i]!);
-      if (isTextFeature(name)) textWords += weight;
-      else signals.push({ feature: name, weight: round(weight) });
-    }
-    signals.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
     return {
       ...finding,
       term: best.term,
       modelScore: round(model.score(best.features.hashes)),
       ruleScore: round(best.ruleScore),
-      signals: signals.slice(0, MAX_SIGNALS),
-      textWords: round(textWords),
+      ...signalsOf(best.features, model),
     };
   });
+}
+
+const BARE_RULES = new Set(['bsn.bare', 'bsn.layout', 'onderwijsnummer.bare']);
+
+/** The strongest named signals of a candidate, and the summed weight of the text's words. */
+function signalsOf(features: FeatureSet, model: Model): { signals: Signal[]; textWords: number } {
+  const names = features.names ?? [];
+  let textWords = 0;
+  const signals: Signal[] = [];
+  // Names and hashes are kept in the same order.
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    const weight = model.weight(features.hashes[i]!);
+    if (isTextFeature(name)) textWords += weight;
+    else signals.push({ feature: name, weight: round(weight) });
+  }
+  signals.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
+  return { signals: signals.slice(0, MAX_SIGNALS), textWords: round(textWords) };
 }
 
 function round(n: number): number {

@@ -89,7 +89,8 @@ export class FeatureSet {
 }
 
 /** Feature prefixes whose value is a word of the text itself (not a lexicon or field signal). */
-const TEXT_FEATURE = /^(?:w:|cw:[a-z_]+:|p[123]:|n[123]:|pb:|fv:|cfv:[a-z_]+:|fw:|fsv:)/;
+const TEXT_FEATURE =
+  /^(?:w:|cw:[a-z_]+:|p[123]:|n[123]:|pb:|fv:|cfv:[a-z_]+:|fw:|fsv:|bp1?:|bn1?:)/;
 
 /**
  * Whether a feature is a word of the text itself: an explanation sums these and never lists

@@ -65,6 +65,16 @@ describe('special categories: statements about a person, not the topic', () => {
     ).toEqual(['health /modules/0/lessons/0/deelnemers/0/toelichting']);
   });
 
+  it('reads a phrase of one category over a word of another inside it', () => {
+    // "enkelband" alone is an ankle monitor (criminal); torn, it is an ankle ligament.
+    expect(
+      categoriesOf({ note: 'Ik heb vorige week mijn enkelband gescheurd bij het voetballen.' }),
+    ).toEqual(['health /note']);
+    expect(categoriesOf({ note: 'Hij draagt sinds zijn veroordeling een enkelband.' })).toEqual([
+      'criminal /note',
+    ]);
+  });
+
   it('lets negation pull a term down', () => {
     expect(categoriesOf({ note: 'Geen strafblad, VOG is afgegeven.' })).toEqual([]);
   });

@@ -157,7 +157,7 @@ export class SpecialCategoryDetector {
     this.#fieldNameCandidates(text, hints, keepNames, out);
     if (!hasLetter(text)) return out;
     const words = wordsOf(text);
-    const matches = this.#lexicons.terms.find(words, typos);
+    const matches = longestAcrossCategories(this.#lexicons.terms.find(words, typos));
     if (matches.length === 0) return out;
     const context = contextOf(this.#lexicons.context.find(words));
     const sentences = sentenceRanges(words);
@@ -376,6 +376,37 @@ function ruleScore(
   if (hints.categories.has(category)) score += 0.25;
   if (hints.alwaysInspect.has(category)) score += 0.15;
   return Math.max(0, Math.min(0.99, score));
+}
+
+/**
+ * The matches without those that a longer match of another category covers: the phrase
+ * says what the words mean ("enkelband gescheurd" is an injury, not an ankle monitor;
+ * "ziekte van Huntington" beside "Huntington"). Matches of one category all stay: the
+ * judgment takes the most confident of them.
+ */
+function longestAcrossCategories<T extends TermMatch<TermPayload>>(matches: T[]): T[] {
+  // Per word, the longest phrase over it: phrases are a few words, so this is linear.
+  let longest: (T | undefined)[] | undefined;
+  for (const m of matches) {
+    if (m.last === m.first) continue;
+    longest ??= [];
+    for (let i = m.first; i <= m.last; i++) {
+      const current = longest[i];
+      if (current === undefined || current.last - current.first < m.last - m.first) longest[i] = m;
+    }
+  }
+  if (longest === undefined) return matches;
+  const over = longest;
+  return matches.filter((m) => {
+    const other = over[m.first];
+    return (
+      other === undefined ||
+      other.entry.payload.category === m.entry.payload.category ||
+      other.first > m.first ||
+      other.last < m.last ||
+      other.last - other.first <= m.last - m.first
+    );
+  });
 }
 
 /** Per word, the context kinds (a person, a role, course content …) that start at it. */

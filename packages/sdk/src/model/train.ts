@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_POLICY } from '../policy/defaults.js';
 import { DetectionEngine } from '../detect/engine.js';
 import { BUCKETS, isTextFeature } from '../detect/features.js';
+import type { BsnCandidate } from '../detect/bsn.js';
 import type { Candidate } from '../detect/special.js';
 import { Model } from '../detect/model.js';
 import type { LabelledCase } from '../eval/score.js';
@@ -116,7 +117,7 @@ function withoutRareFeatures(samples: readonly Sample[]): Sample[] {
   });
 }
 
-function textFlags(candidate: Candidate): boolean[] {
+function textFlags(candidate: Candidate | BsnCandidate): boolean[] {
   return (candidate.features.names ?? []).map(isTextFeature);
 }
 
