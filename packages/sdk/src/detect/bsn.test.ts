@@ -159,6 +159,46 @@ describe('BsnDetector', () => {
     );
   });
 
+  it('finds a BSN told digit by digit in words (a voice note, a phone call), in Dutch or English', () => {
+    const engine = new DetectionEngine(DEFAULT_POLICY.detection);
+    const dutch = ['nul', 'een', 'twee', 'drie', 'vier', 'vijf', 'zes', 'zeven', 'acht', 'negen'];
+    const english = [
+      'zero',
+      'one',
+      'two',
+      'three',
+      'four',
+      'five',
+      'six',
+      'seven',
+      'eight',
+      'nine',
+    ];
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 100_000_000, max: 999_999_999 }).filter((n) => isBsn(String(n))),
+        fc.constantFrom(dutch, english),
+        fc.constantFrom(' ', ', ', ' - '),
+        fc.constantFrom('mijn bsn is ', 'my citizen service number is ', 'BSN telefonisch: '),
+        (n, words, separator, keyword) => {
+          const told = Array.from(String(n), (d) => words[Number(d)]).join(separator);
+          const text = `${keyword}${told}, bel me even terug`;
+          for (const json of [false, true]) {
+            const value = { note: text };
+            const found = json
+              ? engine.detectJson(Buffer.from(JSON.stringify(value)), value)
+              : engine.detect(value);
+            expect(
+              found.findings.map((f) => f.category),
+              text,
+            ).toContain('bsn');
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('finds a BSN given as a negative JSON number, as an array of digits, or over two fields', () => {
     const engine = new DetectionEngine(DEFAULT_POLICY.detection);
     const bsnOf = (value: unknown) =>

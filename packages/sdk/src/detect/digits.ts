@@ -96,6 +96,20 @@ const NUMBER_WORDS: Readonly<Record<string, string>> = {
 /** Fewer number words in a row than this are ordinary words ("een cursus"). */
 const MIN_NUMBER_WORDS = 3;
 
+const NUMBER_WORD = `(?:${Object.keys(NUMBER_WORDS).join('|')})`;
+const NUMBER_WORDS_IN_A_ROW = new RegExp(
+  `(?<![a-z])${NUMBER_WORD}(?:[^a-z0-9]+${NUMBER_WORD}){${String(MIN_NUMBER_WORDS - 1)}}(?![a-z])`,
+);
+
+/**
+ * Whether a normalised text may hold digits at all: a digit, or number words in a row
+ * ("zeven negen zeven nul …", "nine, four, five …"), which digitRuns reads as digits.
+ */
+export function mayHoldDigits(text: string): boolean {
+  return HAS_DIGIT.test(text) || NUMBER_WORDS_IN_A_ROW.test(text);
+}
+const HAS_DIGIT = /\d/;
+
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isLetter = (c: number) => c >= 97 && c <= 122;
 /** What may stand between groups of one number: anything but letters and digits. */

@@ -1,6 +1,7 @@
 import { CATEGORIES, type Category, type DetectionSettings } from '../policy/types.js';
+import { mayHoldDigits } from './digits.js';
 import { BsnDetector, type BsnCandidate, type BsnFinding, type KeyContext } from './bsn.js';
-import { compileKeyPatterns, readDataFile } from './data.js';
+import { compileKeyPatterns, readDataFile, squashKey } from './data.js';
 import { lexicons, type SpecialCategory } from './lexicon.js';
 import { normalise } from './normalise.js';
 import {
@@ -71,7 +72,6 @@ interface RuleState {
 
 const NO_CATEGORIES: ReadonlySet<never> = new Set();
 const OPEN: RuleState = { never: NO_CATEGORIES, always: NO_CATEGORIES };
-const HAS_DIGIT = /\d/;
 const KEY_CACHE_LIMIT = 10_000;
 const SAME_PARTNER_CONFIDENCE = 0.8;
 /** Words of partner mentions, for the screen: the full path reads them in partner.ts. */
@@ -86,6 +86,15 @@ const PARTNER_WORDS = [
   'girlfriend',
   'vriend',
   'vriendin',
+  // A couple said to be of one gender (partner.ts COUPLE_OF).
+  'guys',
+  'men',
+  'mannen',
+  'jongens',
+  'women',
+  'girls',
+  'vrouwen',
+  'meiden',
 ];
 
 let shared:
@@ -104,6 +113,9 @@ let shared:
 export function sharedPrefilter(): Prefilter {
   return detectors().prefilter;
 }
+
+/** A field that says how someone relates to the writer (an emergency contact's). */
+const RELATION_KEY = /(?:relatie|relation|relationship|verhouding|relatietot)$/;
 
 /** The detectors and their word lists are compiled once per process and shared. */
 function detectors() {
@@ -317,7 +329,7 @@ export class DetectionEngine {
         }
         const state = stateOf(visit.node);
         const text = normalise(raw).text;
-        if (!state.never.has('bsn') && HAS_DIGIT.test(text)) {
+        if (!state.never.has('bsn') && mayHoldDigits(text)) {
           const finding = bsn.inText(
             text,
             isKey ? { own: undefined, path: [] } : keyContext(visit),
@@ -330,7 +342,11 @@ export class DetectionEngine {
         // Keys are names, not text, unless someone put a sentence in one.
         if (isKey && !text.includes(' ')) return;
         if (!isKey) {
-          const mention = partnerMention(text, raw);
+          const mention = partnerMention(
+            text,
+            raw,
+            visit.ownKey !== undefined && RELATION_KEY.test(squashKey(visit.ownKey)),
+          );
           if (mention !== undefined) mentions.push({ node: visit.node, mention });
         }
         const hints = isKey

@@ -77,9 +77,31 @@ const SELF_NAMED = new RegExp(
     '\\bik\\s*\\((\\p{Lu}\\p{Ll}+)\\)',
     '\\b(?:groet|groeten|gr|mvg|vriendelijke groet|regards|thanks|bedankt|cheers)[\\s,.!-]+(\\p{Lu}\\p{Ll}+)',
     '^(\\p{Lu}\\p{Ll}+):',
+    // "Pieter hier", "Hoi, Sanne hier": a chat's opening.
+    '^(?:(?:hoi|hallo|hi|hey|goedemorgen|goedemiddag|goedenavond)[\\s,!]+)?(\\p{Lu}\\p{Ll}+) hier\\b',
+    // A signature at the end: "… sorry. Piotr", "- Tom Williams".
+    '(?:[.!?]|[-\u2013\u2014])\\s*(\\p{Lu}\\p{Ll}+)(?:\\s+\\p{Lu}[\\p{L}-]*)*\\s*$',
   ].join('|'),
   'giu',
 );
+
+/** The writer saying their own gender ("ja ik ben ook een man", "yes im a guy"). */
+const WRITER_SAYS: Record<Gender, RegExp> = {
+  male: /\b(?:ik ben (?:ook )?een (?:man|vent|jongen|kerel)|i'?m (?:also )?a (?:guy|man|bloke)|ik als man|as a man)\b/,
+  female:
+    /\b(?:ik ben (?:ook )?een (?:vrouw|meid|meisje)|i'?m (?:also )?a (?:woman|girl)|ik als vrouw|as a woman|(?:de |ik ben )?duo-?moeder)\b/,
+};
+/** A couple said to be of one gender ("two guys", "twee vrouwen"), next to a word of a couple. */
+const COUPLE_OF: Record<Gender, RegExp> = {
+  male: /\b(?:couple|stel|samen|together|getrouwd|married)\b[^.!?]{0,40}\b(?:two guys|two men|twee mannen|twee jongens)\b|\b(?:two guys|two men|twee mannen|twee jongens)\b[^.!?]{0,40}\b(?:couple|stel|samen|together|getrouwd|married)\b/,
+  female:
+    /\b(?:couple|stel|samen|together|getrouwd|married)\b[^.!?]{0,40}\b(?:two women|two girls|twee vrouwen|twee meiden)\b|\b(?:two women|two girls|twee vrouwen|twee meiden)\b[^.!?]{0,40}\b(?:couple|stel|samen|together|getrouwd|married)\b/,
+};
+/** A relation field's value naming the writer's partner ("relatie": "echtgenoot"). */
+const PARTNER_VALUE: Record<Gender, RegExp> = {
+  male: /^(?:man|echtgenoot|husband|boyfriend|spouse \(husband\)|partner \(man\))$/,
+  female: /^(?:vrouw|echtgenote|wife|girlfriend|spouse \(wife\)|partner \(vrouw\))$/,
+};
 
 /** How a text names a partner: outright of one gender, or as the writer's own. */
 export interface PartnerMention {
@@ -92,14 +114,22 @@ export interface PartnerMention {
 }
 
 /** The partner mentions of a normalised text (`raw`: as written), if it has any. */
-export function partnerMention(text: string, raw: string): PartnerMention | undefined {
+export function partnerMention(
+  text: string,
+  raw: string,
+  relationField = false,
+): PartnerMention | undefined {
   const mention: PartnerMention = {};
+  const value = relationField ? text.trim() : '';
   for (const g of ['male', 'female'] as const) {
-    if (SAID[g].test(text)) mention.said = g;
-    if (OWN[g].test(text)) mention.own ??= g;
+    if (SAID[g].test(text) || COUPLE_OF[g].test(text)) mention.said = g;
+    if (OWN[g].test(text) || (relationField && PARTNER_VALUE[g].test(value))) mention.own ??= g;
   }
   if (mention.said === undefined && mention.own === undefined) return undefined;
   if (mention.own !== undefined) {
+    for (const g of ['male', 'female'] as const) if (WRITER_SAYS[g].test(text)) mention.writer = g;
+  }
+  if (mention.own !== undefined && mention.writer === undefined) {
     // The keywords match in any case; the name itself must start with a capital.
     for (const m of raw.matchAll(SELF_NAMED)) {
       const name = m.slice(1).find((g) => g !== undefined);

@@ -156,6 +156,20 @@ describe("a same-sex partner, when the body gives the writer's gender", () => {
       { gender: 'M', chat: ['Mijn vriend en ik zijn verloofd, dus ik wil de cursus eerder doen.'] },
       ['sexual_orientation /chat/0'],
     ],
+    // The writer names or describes themselves in the text, or a relation field says it.
+    [
+      { msg: 'Hoi, Pieter hier. Mijn man en ik willen in dezelfde groep.' },
+      ['sexual_orientation /msg'],
+    ],
+    [
+      { msg: 'Mijn man haalt me op, sorry voor de haast. - Tom Williams' },
+      ['sexual_orientation /msg'],
+    ],
+    [{ msg: 'We are a couple (two guys, yes), same group please?' }, ['sexual_orientation /msg']],
+    [
+      { naam: 'Kees de Vries', noodcontact: { relatie: 'echtgenoot' } },
+      ['sexual_orientation /noodcontact/relatie'],
+    ],
   ])('finds %j', (body, expected) => {
     expect(categoriesOf(body)).toEqual(expected);
   });
@@ -165,6 +179,9 @@ describe("a same-sex partner, when the body gives the writer's gender", () => {
     { geslacht: 'vrouw', opmerking: 'Mijn man haalt me op.' },
     { opmerking: 'Mijn man haalt me op.' },
     { geslacht: 'man', opmerking: 'Mijn vriend komt ook naar de cursus.' },
+    { msg: 'Hoi, Anouk hier. Mijn man en ik willen in dezelfde groep.' },
+    { naam: 'Anna de Vries', noodcontact: { relatie: 'echtgenoot' } },
+    { msg: 'De mannen van ploeg 3 doen de cursus samen.' },
   ])('finds nothing in %j', (body) => {
     expect(categoriesOf(body)).toEqual([]);
   });
