@@ -94,6 +94,15 @@ describe('special categories: statements about a person, not the topic', () => {
       'ethnicity /profile/q3_herkomst',
     ]);
     expect(categoriesOf({ profile: { vakbond: 'nee', religie: '' } })).toEqual([]);
+    // A refusal, a share of a group, a field that asks or configures: no one's data.
+    expect(
+      categoriesOf({
+        monitor: { geloofsovertuiging: 'zeg ik liever niet', vakbondslid: 'weet niet' },
+      }),
+    ).toEqual([]);
+    expect(categoriesOf({ rapportage: { geloof_beantwoord: '31%' } })).toEqual([]);
+    expect(categoriesOf({ course_config: { medical_check_required: true } })).toEqual([]);
+    expect(categoriesOf({ form: { toestemming_vingerafdruk: 'ja' } })).toEqual([]);
     expect(categoriesOf({ medical: { allergy: true } })).toEqual(['health /medical/allergy']);
   });
 

@@ -59,7 +59,24 @@ export interface Candidate {
 const BASE = { strong: 0.75, weak: 0.35 } as const;
 /** Values that, in a field named for a category, say "none" rather than give data. */
 const EMPTY_ANSWER =
-  /^(?:|-+|nee|neen|no|none|geen|niets|nvt|n\.v\.t\.?|n\/a|onbekend|unknown|false|0|null|x)$/;
+  /^(?:|-+|nee|neen|no|none|geen|niets|nvt|n\.v\.t\.?|n\/a|onbekend|unknown|false|0|null|x|weet niet|weet ik niet|geen idee|(?:zeg|vertel) ik (?:liever )?niet|wil ik niet zeggen|liever niet|geen antwoord|prefer not to say|rather not say|don'?t know|\d+(?:[.,]\d+)?\s?%)$/;
+/**
+ * Field names that configure or count rather than hold a person's data ("medical_check_required",
+ * "toestemming_vingerafdruk", "geloof_beantwoord"): a category word in such a name says
+ * what is asked or counted, and a value there is not data of that category.
+ */
+const ASKS_OR_COUNTS =
+  /(?:required|verplicht|enabled|ingeschakeld|allowed|toegestaan|consent|toestemming|akkoord|beantwoord|answered|percentage|pct|aantal|count|totaal|total|vraag|question|label|tekst|text|titel|title)$/;
+
+function asksOrCounts(key: string | undefined): boolean {
+  if (key === undefined) return false;
+  const words = keyWords(key);
+  const last = words[words.length - 1];
+  return (
+    (last !== undefined && ASKS_OR_COUNTS.test(last)) ||
+    (words.length > 1 && ASKS_OR_COUNTS.test(words[0]!))
+  );
+}
 // Long base64/hex runs: templates, hashes, encodings of a face or a fingerprint.
 const ENCODED_BLOB = /^[a-z0-9+/=_-]{32,}$/;
 const NEGATION_WORDS_BEFORE = 3;
@@ -125,6 +142,7 @@ export class SpecialCategoryDetector {
   /** The candidates of a scalar value (for training and explanations too). */
   scalarCandidates(value: boolean | number, hints: FieldHints, keepNames: boolean): Candidate[] {
     const out: Candidate[] = [];
+    if (asksOrCounts(hints.ownKey)) return out;
     for (const category of hints.ownCategories) {
       const f = new FeatureSet(keepNames, this.#model?.weights);
       f.add('b');
@@ -212,8 +230,9 @@ export class SpecialCategoryDetector {
   ): void {
     if (hints.ownCategories.size === 0) return;
     const value = text.trim();
-    // A field named for a category that says "none" holds no data of it.
-    if (EMPTY_ANSWER.test(value)) return;
+    // A field named for a category that says "none" holds no data of it, nor one that
+    // configures or counts.
+    if (EMPTY_ANSWER.test(value) || asksOrCounts(hints.ownKey)) return;
     for (const category of hints.ownCategories) {
       const encoded =
         (category === 'biometric' || category === 'genetic') && ENCODED_BLOB.test(value);
