@@ -24,6 +24,7 @@ interface ContextFile {
   generic: string[];
   negation: string[];
   family: string[];
+  idiom: string[];
 }
 
 export type Strength = 'strong' | 'weak';
@@ -31,7 +32,8 @@ export interface TermPayload {
   category: SpecialCategory;
   strength: Strength;
 }
-export type ContextKind = 'subject' | 'role' | 'statement' | 'generic' | 'negation' | 'family';
+export type ContextKind =
+  'subject' | 'role' | 'statement' | 'generic' | 'negation' | 'family' | 'idiom';
 
 /** Every word list compiled once: the category terms in one index, context in another. */
 export interface CompiledLexicons {
@@ -62,7 +64,7 @@ export function lexicons(): CompiledLexicons {
   }
   const context = readDataFile<ContextFile>('lexicon/context.json');
   const contextTerms = (
-    ['subject', 'role', 'statement', 'generic', 'negation', 'family'] as const
+    ['subject', 'role', 'statement', 'generic', 'negation', 'family', 'idiom'] as const
   ).flatMap((kind) => context[kind].map((term) => ({ term, payload: kind })));
   compiled = {
     // Strong terms may stand inside a compound ("longkankeronderzoek"); weak ones may not.

@@ -75,6 +75,16 @@ describe('special categories: statements about a person, not the topic', () => {
     ]);
   });
 
+  it('reads no term inside an idiom, and the word outside one', () => {
+    expect(categoriesOf({ note: 'ik geloof dat de herhaling op 12 juni is, klopt dat?' })).toEqual(
+      [],
+    );
+    expect(categoriesOf({ note: 'Docent Harold is crimineel goed in uitleggen.' })).toEqual([]);
+    expect(categoriesOf({ note: 'Ik geloof in God en bid elke ochtend voor de dienst.' })).toEqual([
+      'religion /note',
+    ]);
+  });
+
   it('lets negation pull a term down', () => {
     expect(categoriesOf({ note: 'Geen strafblad, VOG is afgegeven.' })).toEqual([]);
   });

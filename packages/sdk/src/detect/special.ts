@@ -175,9 +175,12 @@ export class SpecialCategoryDetector {
     this.#fieldNameCandidates(text, hints, keepNames, out);
     if (!hasLetter(text)) return out;
     const words = wordsOf(text);
-    const matches = longestAcrossCategories(this.#lexicons.terms.find(words, typos));
+    const found = this.#lexicons.terms.find(words, typos);
+    if (found.length === 0) return out;
+    const contextMatches = this.#lexicons.context.find(words);
+    const matches = longestAcrossCategories(outsideIdioms(found, contextMatches));
     if (matches.length === 0) return out;
-    const context = contextOf(this.#lexicons.context.find(words));
+    const context = contextOf(contextMatches);
     const sentences = sentenceRanges(words);
     // Per word, the categories of the terms that start at it.
     const termsAt: SpecialCategory[][] = [];
@@ -426,6 +429,16 @@ function longestAcrossCategories<T extends TermMatch<TermPayload>>(matches: T[])
       other.last - other.first <= m.last - m.first
     );
   });
+}
+
+/** The matches that no idiom holds ("ik geloof dat", "ik word ziek van"). */
+function outsideIdioms<T extends TermMatch<TermPayload>>(
+  matches: T[],
+  context: readonly TermMatch<ContextKind>[],
+): T[] {
+  const idioms = context.filter((c) => c.entry.payload === 'idiom');
+  if (idioms.length === 0) return matches;
+  return matches.filter((m) => !idioms.some((i) => i.first <= m.first && i.last >= m.last));
 }
 
 /** Per word, the context kinds (a person, a role, course content …) that start at it. */
