@@ -75,6 +75,15 @@ describe('special categories: statements about a person, not the topic', () => {
     ]);
   });
 
+  it('reads a phrase whose verb Dutch splits around other words', () => {
+    expect(categoriesOf({ note: 'Hij zit sinds maart vast, dus hij kan niet komen.' })).toEqual([
+      'criminal /note',
+    ]);
+    expect(categoriesOf({ note: 'Sinds ik uit de kast ben gekomen is de sfeer beter.' })).toEqual([
+      'sexual_orientation /note',
+    ]);
+  });
+
   it('reads no term inside an idiom, and the word outside one', () => {
     expect(categoriesOf({ note: 'ik geloof dat de herhaling op 12 juni is, klopt dat?' })).toEqual(
       [],

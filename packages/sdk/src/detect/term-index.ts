@@ -19,6 +19,33 @@ export interface TermEntry<T> {
   term: string;
   words: readonly WordPattern[];
   payload: T;
+  /** Per word, how many words of the text may stand before it (a `~` in the term). */
+  gaps?: readonly number[];
+}
+
+/**
+ * A `~` between a phrase's words lets up to this many words of the text stand there: Dutch
+ * splits a verb around what it says ("zit sinds maart vast", "uit de kast ben gekomen").
+ */
+const GAP_WORDS = 3;
+
+/** A term's word patterns, with the gap each may follow. */
+function parseTerm(term: string): { words: WordPattern[]; gaps: number[] | undefined } {
+  const words: WordPattern[] = [];
+  const gaps: number[] = [];
+  let gap = 0;
+  for (const token of term.split(' ')) {
+    if (token === '~') {
+      gap = GAP_WORDS;
+      continue;
+    }
+    for (const p of parseWord(token)) {
+      words.push(p);
+      gaps.push(gap);
+      gap = 0;
+    }
+  }
+  return { words, gaps: gaps.some((g) => g > 0) ? gaps : undefined };
 }
 
 /** How a term was matched. */
@@ -133,9 +160,10 @@ export class TermIndex<T> {
       else if (!list.includes(entry)) list.push(entry);
     };
     for (const { term, payload, compound } of terms) {
-      const words = term.split(' ').flatMap(parseWord);
+      const { words, gaps } = parseTerm(term);
       if (words.length === 0) continue;
-      const entry: TermEntry<T> = { term, words, payload };
+      const entry: TermEntry<T> =
+        gaps === undefined ? { term, words, payload } : { term, words, payload, gaps };
       this.entries.push(entry);
       const first = words[0]!;
       if (!first.closedBefore && first.open) this.#inner.push(entry);
@@ -298,19 +326,31 @@ export class TermIndex<T> {
     return out;
   }
 
-  /** The last word of a phrase that starts at words[i], or undefined if the rest is not there. */
+  /**
+   * The last word of a phrase that starts at words[i], or undefined if the rest is not
+   * there: each next word of the phrase right after the one before (or within its gap), in
+   * the same sentence.
+   */
   #rest(entry: TermEntry<T>, words: readonly Word[], i: number): number | undefined {
     const patterns = entry.words;
+    const sentence = words[i]!.sentence;
     let at = i;
     for (let k = 1; k < patterns.length; k++) {
-      at++;
-      const word = words[at];
-      if (word === undefined || word.sentence !== words[i]!.sentence) return undefined;
-      if (
-        !matchesPattern(word.leet ?? word.text, patterns[k]!) &&
-        !matchesPattern(word.text, patterns[k]!)
-      )
-        return undefined;
+      const gap = entry.gaps?.[k] ?? 0;
+      let next: number | undefined;
+      for (let j = at + 1; j <= at + 1 + gap; j++) {
+        const word = words[j];
+        if (word === undefined || word.sentence !== sentence) break;
+        if (
+          matchesPattern(word.leet ?? word.text, patterns[k]!) ||
+          matchesPattern(word.text, patterns[k]!)
+        ) {
+          next = j;
+          break;
+        }
+      }
+      if (next === undefined) return undefined;
+      at = next;
     }
     return at;
   }
