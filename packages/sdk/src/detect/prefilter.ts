@@ -11,14 +11,16 @@
  * - every telling word of a phrase, in one text ("served" and "time" for "served time"):
  *   such words are phrase literals, noted as the text passes them; only the last of a
  *   phrase's words makes the answer "maybe";
- * - a word within one edit of a long literal (two edits for very long ones): by the
- *   pigeonhole rule such a word keeps one half (a third) of the literal intact, so the
- *   halves are screened as literals ("epilepcie" keeps "epil");
  * - the second half of a term written as two words ("suiker ziekte");
  * - four or more single letters in a row (a word spelled out: "e p i l e p s i e");
  * - nine digits in a run, however separated (up to three characters between groups: tabs,
  *   line breaks, dashes of every kind), counting letters that stand for digits
  *   ("12O456789") and number words ("negen zeven …") as the full path does.
+ *
+ * A misspelt term ("epilepcie", "autsime") is not screened for: the full path reads typos
+ * only in a text the screen sent it for something else. Screening every word near every
+ * long literal (by the pigeonhole rule, the halves of each as literals) would send most
+ * ordinary text to the full path.
  *
  * All of that is one deterministic automaton over character classes, built once: a state
  * is where the current word stands in the trie of literal starts, its Aho–Corasick state for

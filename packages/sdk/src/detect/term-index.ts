@@ -89,24 +89,34 @@ export function parseWord(raw: string): WordPattern[] {
 }
 
 /**
- * Levenshtein distance of a and b (insertions, deletions, substitutions), or `limit + 1`
- * once it is known to exceed it. Not Damerau: a swap of two letters across the middle of a
- * literal could change both its halves, and the screen relies on one staying intact.
+ * Edit distance of a and b, with two neighbouring letters swapped as one edit ("autsime",
+ * "epilespie": optimal string alignment), or `limit + 1` once it is known to exceed it.
+ * Typos are read only in texts the screen sent to the full path for something else, so the
+ * screen need not foresee them.
  */
 function distance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
   const cols = b.length + 1;
+  let before: number[] = [];
   let previous = Array.from({ length: cols }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     let best = i;
     for (let j = 1; j < cols; j++) {
       const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      const v = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      let v = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (
+        i > 1 &&
+        j > 1 &&
+        a.charCodeAt(i - 1) === b.charCodeAt(j - 2) &&
+        a.charCodeAt(i - 2) === b.charCodeAt(j - 1)
+      )
+        v = Math.min(v, before[j - 2]! + 1);
       current.push(v);
       if (v < best) best = v;
     }
     if (best > limit) return limit + 1;
+    before = previous;
     previous = current;
   }
   return previous[cols - 1]!;
