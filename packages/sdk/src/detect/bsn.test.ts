@@ -199,6 +199,24 @@ describe('BsnDetector', () => {
     );
   });
 
+  it('finds a whole BSN typed with the letters nearest the digits, and a BSN field by its name', () => {
+    const engine = new DetectionEngine(DEFAULT_POLICY.detection);
+    const bsnOf = (value: unknown) =>
+      engine
+        .detect(value)
+        .findings.filter((f) => f.category === 'bsn')
+        .map((f) => f.path);
+    // 101431508 and 988054000 pass the elfproef.
+    expect(bsnOf({ note: 'zijn bsn. het is lOl43l5O8 , van zijn pas overgetikt' })).toEqual([
+      '/note',
+    ]);
+    expect(bsnOf({ note: 'I typed it from the letter: 988O54OOO.' })).toEqual(['/note']);
+    expect(bsnOf({ record: { persoonsnr: -101431508 } })).toEqual(['/record/persoonsnr']);
+    expect(bsnOf({ deelnemer: { overheidsnummer: '988054000' } })).toEqual([
+      '/deelnemer/overheidsnummer',
+    ]);
+  });
+
   it('finds a BSN given as a negative JSON number, as an array of digits, or over two fields', () => {
     const engine = new DetectionEngine(DEFAULT_POLICY.detection);
     const bsnOf = (value: unknown) =>

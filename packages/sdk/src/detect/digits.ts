@@ -128,7 +128,12 @@ function lookalikeDigits(token: string): string | undefined {
     else if (LOOKALIKE[ch] !== undefined) letters++;
     else return undefined;
   }
-  const fits = token.length <= 4 ? digits >= 1 && letters <= 1 : digits >= 5 && letters <= 3;
+  // A whole number typed with the letters nearest the digits ("lOl43l5O8", "988O54OOO"):
+  // eight or nine characters of digits and o, l, i, at least three of them digits.
+  const wholeNumber =
+    (token.length === 8 || token.length === 9) && digits >= 3 && !/[sb|]/.test(token);
+  const fits =
+    token.length <= 4 ? digits >= 1 && letters <= 1 : (digits >= 5 && letters <= 3) || wholeNumber;
   if (letters === 0 || !fits) return undefined;
   return Array.from(token, (ch) => LOOKALIKE[ch] ?? ch).join('');
 }
