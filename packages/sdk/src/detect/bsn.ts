@@ -3,6 +3,7 @@ import { digitRuns, numberCandidates, type NumberCandidate } from './digits.js';
 import { isBsn, isOnderwijsnummer } from './elfproef.js';
 import { FeatureSet, keyWords, sizeBucket } from './features.js';
 import { shippedModel, type Model } from './model.js';
+import { columnAt, tableOf } from './table.js';
 import { compileTerms, type TermMatcher } from './terms.js';
 
 interface BsnData {
@@ -335,26 +336,16 @@ export class BsnDetector {
   }
 }
 
-/**
- * The header of the column `at` stands in, when the text is a table (lines of cells split
- * by tabs, semicolons, commas or bars, the first line naming them, with no digits).
- */
+/** The header of the column `at` stands in, when the text is a table. */
 function columnHeader(text: string, at: number): string | undefined {
-  const firstEnd = text.indexOf('\n');
-  if (firstEnd < 0 || at < firstEnd) return undefined;
-  const header = text.slice(0, firstEnd);
-  if (/\d/.test(header)) return undefined;
-  const delimiter = ['\t', ';', '|', ','].find((d) => header.split(d).length >= 2);
-  if (delimiter === undefined) return undefined;
-  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
-  const column = text.slice(lineStart, at).split(delimiter).length - 1;
-  const name = header.split(delimiter)[column]?.trim();
-  return name === undefined || name === '' ? undefined : name;
+  const table = tableOf(text);
+  return table === undefined ? undefined : columnAt(table, text, at);
 }
 
 const WORD = /[a-z]+/g;
+const WORDS_WINDOW = 40;
 
-/** Up to `count` words in the `WINDOW` characters before `at`, nearest last. */
+/** Up to `count` words in the `WORDS_WINDOW` characters before `at`, nearest last. */
 function wordsBefore(text: string, at: number, count: number): string[] {
   const words = text.slice(Math.max(0, at - WORDS_WINDOW), at).match(WORD) ?? [];
   return words.slice(-count);
@@ -364,8 +355,6 @@ function wordsBefore(text: string, at: number, count: number): string[] {
 function wordsAfter(text: string, at: number, count: number): string[] {
   return (text.slice(at, at + WORDS_WINDOW).match(WORD) ?? []).slice(0, count);
 }
-
-const WORDS_WINDOW = 40;
 
 function classify(digits: string): 'bsn' | 'onderwijsnummer' | undefined {
   if (isBsn(digits)) return 'bsn';

@@ -125,6 +125,19 @@ describe('special categories: statements about a person, not the topic', () => {
     expect(categoriesOf({ medical: { allergy: true } })).toEqual(['health /medical/allergy']);
   });
 
+  it('reads a pasted table: a column named for a category names its cells, and no more', () => {
+    // (A table is read where the screen sends its text for something else: here its BSN column.)
+    const csv = (rows: string) => ({
+      import: `voornaam;bsn;geboorteland ouders\n${rows}`,
+    });
+    expect(categoriesOf(csv('Mehmet;;Turkije/Turkije\nSanne;;'))).toEqual(['ethnicity /import']);
+    // Column names over empty cells say nothing about anyone.
+    expect(categoriesOf(csv('Mehmet;;\nSanne;;-'))).toEqual([]);
+    expect(
+      categoriesOf({ paste: 'naam;vakbond;opmerking\nDe Graaf, Ellen;;\nVink, Jasper;;' }),
+    ).toEqual([]);
+  });
+
   it('gives a weak term weight in a field that gives it context', () => {
     expect(categoriesOf({ absence: [{ reason: 'ziek' }] })).toEqual(['health /absence/0/reason']);
     expect(categoriesOf({ course: [{ reason: 'ziek' }] })).toEqual([]);

@@ -8,6 +8,7 @@ import {
   type TermPayload,
 } from './lexicon.js';
 import { shippedModel, type Model } from './model.js';
+import { cellsOf, tableOf, type TextTable } from './table.js';
 import type { TermMatch } from './term-index.js';
 import { wordsOf, type Word } from './words.js';
 
@@ -174,8 +175,16 @@ export class SpecialCategoryDetector {
     const out: Candidate[] = [];
     this.#fieldNameCandidates(text, hints, keepNames, out);
     if (!hasLetter(text)) return out;
+    const table = tableOf(text);
+    // Like typos, a table's cells are read only in a text the screen sent here for
+    // something else (a column name that is a term, a BSN keyword, digits): the screen has
+    // no literal for every field name a column may carry.
+    if (table !== undefined && typos) this.#cellCandidates(table, text, hints, keepNames, out);
     const words = wordsOf(text);
-    const found = this.#lexicons.terms.find(words, typos);
+    // A table's column names are not data ("naam;bsn;vakbond" over empty cells).
+    const found = this.#lexicons.terms
+      .find(words, typos)
+      .filter((m) => table === undefined || words[m.first]!.start > table.headerEnd);
     if (found.length === 0) return out;
     const contextMatches = this.#lexicons.context.find(words);
     const matches = longestAcrossCategories(outsideIdioms(found, contextMatches));
@@ -223,6 +232,28 @@ export class SpecialCategoryDetector {
     if (c.negated === true) score *= NEGATED;
     if (c.always === true) score = Math.max(score, c.ruleScore);
     return Math.min(MAX_CONFIDENCE, score);
+  }
+
+  /** The cells of a pasted table, each judged as a value of a field named by its column. */
+  #cellCandidates(
+    table: TextTable,
+    text: string,
+    hints: FieldHints,
+    keepNames: boolean,
+    out: Candidate[],
+  ): void {
+    const named = table.names.map((name) => new Set(this.categoriesOfKey(name)));
+    if (named.every((c) => c.size === 0)) return;
+    for (const [name, cell] of cellsOf(table, text)) {
+      const categories = named[table.names.indexOf(name)]!;
+      if (categories.size > 0)
+        this.#fieldNameCandidates(
+          cell,
+          { ...hints, ownKey: name, ownCategories: categories },
+          keepNames,
+          out,
+        );
+    }
   }
 
   #fieldNameCandidates(

@@ -1,0 +1,57 @@
+// A table pasted into a text field: lines of cells split by tabs, semicolons, bars or
+// commas, the first line naming the columns (no digits in it). A cell's column name says
+// what the cell holds, as a field name does for a value (a BSN column, a "geboorteland
+// ouders" column), and the names themselves are not data.
+
+export interface TextTable {
+  /** The column names, trimmed, in order. */
+  names: readonly string[];
+  delimiter: string;
+  /** Where the header line ends (the index of its line break). */
+  headerEnd: number;
+}
+
+const DELIMITERS = ['\t', ';', '|', ','];
+const MAX_NAME = 40;
+const MAX_NAME_WORDS = 4;
+
+/** The table a text is, or undefined when its first line names no columns. */
+export function tableOf(text: string): TextTable | undefined {
+  const headerEnd = text.indexOf('\n');
+  if (headerEnd < 0) return undefined;
+  const header = text.slice(0, headerEnd);
+  if (/\d/.test(header)) return undefined;
+  const delimiter = DELIMITERS.find((d) => header.split(d).length >= 2);
+  if (delimiter === undefined) return undefined;
+  const names = header.split(delimiter).map((n) => n.trim());
+  // Column names are short, and the next line is cut the same way: a first line of prose
+  // with a comma in it ("Beste Joyce, …") is no header.
+  if (names.some((n) => n.length > MAX_NAME || n.split(' ').length > MAX_NAME_WORDS))
+    return undefined;
+  const next = text.slice(headerEnd + 1).split('\n', 1)[0] ?? '';
+  if (!next.includes(delimiter)) return undefined;
+  return { names, delimiter, headerEnd };
+}
+
+/** The name of the column `at` stands in, or undefined (the header line, no name). */
+export function columnAt(table: TextTable, text: string, at: number): string | undefined {
+  if (at < table.headerEnd) return undefined;
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  const column = text.slice(lineStart, at).split(table.delimiter).length - 1;
+  const name = table.names[column];
+  return name === undefined || name === '' ? undefined : name;
+}
+
+/** Every cell below the header with its column's name: [name, cell]. */
+export function cellsOf(table: TextTable, text: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const line of text.slice(table.headerEnd + 1).split('\n')) {
+    const cells = line.split(table.delimiter);
+    for (let i = 0; i < cells.length && i < table.names.length; i++) {
+      const name = table.names[i]!;
+      const cell = cells[i]!.trim();
+      if (name !== '' && cell !== '') out.push([name, cell]);
+    }
+  }
+  return out;
+}
