@@ -32,9 +32,21 @@ async function until(condition: () => boolean, what: string, ms = 30_000) {
   }
 }
 
-afterAll(() => {
-  for (const c of children) c.kill('SIGKILL');
-});
+/** Kills every instance still running and waits until each has exited. */
+async function stopAll() {
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null || c.signalCode !== null) return resolve();
+          c.once('exit', () => resolve());
+          c.kill('SIGKILL');
+        }),
+    ),
+  );
+}
+
+afterAll(stopAll);
 
 describePostgres('three instances share one outbox; one is killed mid-delivery', () => {
   const schema = testSchema();
@@ -61,6 +73,8 @@ describePostgres('three instances share one outbox; one is killed mid-delivery',
     await cliOnSchema(schema.name, 'db', 'migrate');
   });
   afterAll(async () => {
+    // The instances still delivering hold rows of the schema: they go before it does.
+    await stopAll();
     receiver.closeAllConnections();
     receiver.close();
     await schema.drop();
@@ -88,7 +102,10 @@ describePostgres('four instances append to one tenant chain', () => {
   beforeAll(async () => {
     await cliOnSchema(schema.name, 'db', 'migrate');
   });
-  afterAll(() => schema.drop());
+  afterAll(async () => {
+    await stopAll();
+    await schema.drop();
+  });
 
   it('keeps one unbroken chain of 4,000 records, and finds a row changed in SQL', async () => {
     // Every instance signs a checkpoint in each of its appends' transactions, with one key.

@@ -24,8 +24,22 @@ export function testSchema(): { name: string; drop(): Promise<void> } {
     async drop() {
       const client = new pg.Client({ connectionString: DATABASE_URL });
       await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
-      await client.end();
+      try {
+        // A session that is still ending (a killed process's) can hold a lock the drop
+        // waits for; PostgreSQL then calls it a deadlock, and the next try goes through.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
+            return;
+          } catch (error) {
+            const code = (error as { code?: string }).code;
+            if (attempt >= 10 || (code !== '40P01' && code !== '55P03')) throw error;
+            await new Promise((r) => setTimeout(r, 200 * attempt));
+          }
+        }
+      } finally {
+        await client.end();
+      }
     },
   };
 }
