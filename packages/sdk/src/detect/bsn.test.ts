@@ -51,13 +51,22 @@ describe('BsnDetector', () => {
     expect(find('229 441 932')).toMatchObject({ rule: 'bsn.layout', confidence: 0.65 });
   });
 
+  it('takes a number named by a compound of another kind of number for that kind', () => {
+    for (const named of ['Mijn studentnummer is', 'klachtnummer', 'pasnr', 'Intern projectnummer'])
+      expect(find(`${named} 111222333, graag nakijken`), named).toBeUndefined();
+    // A BSN's own names are not another kind, however compounded.
+    for (const named of ['mijn sofinummer is', 'persoonsnummer:', 'bsn-nummer'])
+      expect(find(`${named} 111222333`)?.rule, named).toBe('bsn.keyword');
+  });
+
   it('ignores numbers that fail the elfproef, even with a keyword', () => {
     expect(find('bsn 123456789')).toBeUndefined();
   });
 
   it('matches keywords as whole words only', () => {
     expect(find('hamburger 123456789')).toBeUndefined();
-    expect(find('hamburgerservicenummer 111222333')?.rule).toBe('bsn.bare');
+    // (Not the keyword inside a longer word; that word names a number of its own kind.)
+    expect(find('hamburgerservicenummer 111222333')?.rule).not.toBe('bsn.keyword');
   });
 
   it('dismisses numbers with suppressing context', () => {

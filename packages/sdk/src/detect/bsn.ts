@@ -264,13 +264,9 @@ export class BsnDetector {
       KEYWORD_BEFORE,
       KEYWORD_AFTER,
     );
-    const suppressorAt = this.#nearest(
-      this.#suppressors,
-      text,
-      start,
-      end,
-      SUPPRESSOR_BEFORE,
-      SUPPRESSOR_AFTER,
+    const suppressorAt = nearer(
+      this.#nearest(this.#suppressors, text, start, end, SUPPRESSOR_BEFORE, SUPPRESSOR_AFTER),
+      this.#otherNumberNamed(text, start),
     );
     const prefix = kind === 'onderwijsnummer' ? 'onderwijsnummer' : 'bsn';
     // The nearer word decides: "telefoon 0612345678, en 123456782 (bsn)" is a BSN.
@@ -312,6 +308,22 @@ export class BsnDetector {
         );
   }
 
+  /**
+   * Distance to a word just before the number that names a number of another kind: a
+   * compound of one ("studentnummer", "pasnr", "klachtnummer", "ordercode") that is not a
+   * BSN's own name. Dutch makes such names freely; no list could hold them all.
+   */
+  #otherNumberNamed(text: string, start: number): number | undefined {
+    const from = Math.max(0, start - SUPPRESSOR_BEFORE);
+    const words = [...text.slice(from, start).matchAll(WORD)];
+    for (let i = words.length - 1; i >= 0; i--) {
+      const w = words[i]![0];
+      if (OTHER_NUMBER_COMPOUND.test(w) && !this.#isBsnKey(w) && !this.#keywords.has(w))
+        return start - (from + words[i]!.index + w.length);
+    }
+    return undefined;
+  }
+
   /** Distance in characters from the number to the nearest term of `matcher`, if any. */
   #nearest(
     matcher: TermMatcher<true>,
@@ -344,6 +356,13 @@ function columnHeader(text: string, at: number): string | undefined {
 
 const WORD = /[a-z]+/g;
 const WORDS_WINDOW = 40;
+/** A compound that names a kind of number. */
+const OTHER_NUMBER_COMPOUND = /^[a-z]{2,}(?:nummer|nummers|nr|number|code|nummertje)$/;
+function nearer(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}
 
 /** Up to `count` words in the `WORDS_WINDOW` characters before `at`, nearest last. */
 function wordsBefore(text: string, at: number, count: number): string[] {
