@@ -58,8 +58,16 @@ export function screenTerm(
   if (patterns.length === 0) return undefined;
   // Of a phrase of function words only ("uit de kom"), articles and the like are left out
   // where two longer words remain: they are in almost every text.
-  const telling = patterns.filter((p) => !COMMON_WORDS.has(p.literal));
+  let telling = patterns.filter((p) => !COMMON_WORDS.has(p.literal));
   const longer = patterns.filter((p) => p.literal.length > 2);
+  // A phrase is screened by two of its words at least: one telling word alone ("vast" of
+  // "zit ~ vast") would send every text with it ("de video liep vast") to the full path.
+  if (telling.length === 1 && patterns.length > 1) {
+    const other = patterns
+      .filter((p) => p !== telling[0])
+      .sort((a, b) => b.literal.length - a.literal.length)[0]!;
+    telling = [other, telling[0]!];
+  }
   const needed = (telling.length > 0 ? telling : longer.length >= 2 ? longer : patterns).map(
     literalOf,
   );
