@@ -3,7 +3,7 @@ import { digitRuns, numberCandidates, type NumberCandidate } from './digits.js';
 import { isBsn, isOnderwijsnummer } from './elfproef.js';
 import { FeatureSet, keyWords, sizeBucket } from './features.js';
 import { shippedModel, type Model } from './model.js';
-import { columnAt, tableOf } from './table.js';
+import { columnAt, tableOf, type TextTable } from './table.js';
 import { compileTerms, type TermMatcher } from './terms.js';
 
 interface BsnData {
@@ -122,9 +122,11 @@ export class BsnDetector {
   inText(text: string, keys: KeyContext, observe?: BsnObserver): BsnFinding | undefined {
     let best: BsnFinding | undefined;
     const runs = digitRuns(text);
+    // In a table pasted as text, a number's column header is its field name.
+    const table = runs.length > 0 ? tableOf(text) : undefined;
     for (const run of runs)
       for (const candidate of numberCandidates(run)) {
-        const finding = this.#judge(text, candidate, keys, runs.length, observe);
+        const finding = this.#judge(text, table, candidate, keys, runs.length, observe);
         if (finding !== undefined && (best === undefined || finding.confidence > best.confidence))
           best = finding;
       }
@@ -187,12 +189,7 @@ export class BsnDetector {
     if (value < 10_000_000) return undefined;
     const f = this.#bareFeatures(keys, observe !== undefined);
     f.add('bjson');
-    return this.#bare(
-      f,
-      kind === 'onderwijsnummer' ? 'onderwijsnummer.bare' : 'bsn.bare',
-      BARE_SCORE,
-      observe,
-    );
+    return this.#bare(f, bareRule(kind), BARE_SCORE, observe);
   }
 
   /** What the model reads of a bare number's field: the words of its name and the path's. */
@@ -245,6 +242,7 @@ export class BsnDetector {
 
   #judge(
     text: string,
+    table: TextTable | undefined,
     candidate: NumberCandidate,
     given: KeyContext,
     runs: number,
@@ -252,8 +250,7 @@ export class BsnDetector {
   ): BsnFinding | undefined {
     const kind = classify(candidate.digits);
     if (kind === undefined) return undefined;
-    // In a table pasted as text, the column's header is the number's field name.
-    const header = columnHeader(text, candidate.start);
+    const header = table === undefined ? undefined : columnAt(table, text, candidate.start);
     const keys = header === undefined ? given : { own: header, path: [...given.path, header] };
     const { start, end } = candidate;
     const keywordAt = this.#nearest(
@@ -300,12 +297,7 @@ export class BsnDetector {
     if (runs > 1) f.add('bmore');
     return candidate.layout === 'grouped'
       ? this.#bare(f, 'bsn.layout', LAYOUT_SCORE, observe)
-      : this.#bare(
-          f,
-          kind === 'onderwijsnummer' ? 'onderwijsnummer.bare' : 'bsn.bare',
-          BARE_SCORE,
-          observe,
-        );
+      : this.#bare(f, bareRule(kind), BARE_SCORE, observe);
   }
 
   /**
@@ -348,16 +340,11 @@ export class BsnDetector {
   }
 }
 
-/** The header of the column `at` stands in, when the text is a table. */
-function columnHeader(text: string, at: number): string | undefined {
-  const table = tableOf(text);
-  return table === undefined ? undefined : columnAt(table, text, at);
-}
-
 const WORD = /[a-z]+/g;
 const WORDS_WINDOW = 40;
 /** A compound that names a kind of number. */
 const OTHER_NUMBER_COMPOUND = /^[a-z]{2,}(?:nummer|nummers|nr|number|code|nummertje)$/;
+
 function nearer(a: number | undefined, b: number | undefined): number | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
@@ -373,6 +360,10 @@ function wordsBefore(text: string, at: number, count: number): string[] {
 /** Up to `count` words in the characters after `at`, nearest first. */
 function wordsAfter(text: string, at: number, count: number): string[] {
   return (text.slice(at, at + WORDS_WINDOW).match(WORD) ?? []).slice(0, count);
+}
+
+function bareRule(kind: 'bsn' | 'onderwijsnummer'): BsnRule {
+  return kind === 'onderwijsnummer' ? 'onderwijsnummer.bare' : 'bsn.bare';
 }
 
 function classify(digits: string): 'bsn' | 'onderwijsnummer' | undefined {

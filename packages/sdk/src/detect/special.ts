@@ -162,28 +162,27 @@ export class SpecialCategoryDetector {
   }
 
   /**
-   * Every candidate in a normalised string, with its features. `typos`: read misspelt long
-   * terms too (for a text the screen sent to the full path; see TermIndex.find).
+   * Every candidate in a normalised string, with its features. `readAll`: the screen sent
+   * this text to the full path, so read what it has no literal for too: misspelt long terms
+   * (see TermIndex.find) and the cells of a pasted table.
    */
   candidates(
     text: string,
     hints: FieldHints,
     raw: string,
     keepNames: boolean,
-    typos: boolean,
+    readAll: boolean,
   ): Candidate[] {
     const out: Candidate[] = [];
     this.#fieldNameCandidates(text, hints, keepNames, out);
     if (!hasLetter(text)) return out;
     const table = tableOf(text);
-    // Like typos, a table's cells are read only in a text the screen sent here for
-    // something else (a column name that is a term, a BSN keyword, digits): the screen has
-    // no literal for every field name a column may carry.
-    if (table !== undefined && typos) this.#cellCandidates(table, text, hints, keepNames, out);
+    // The screen has no literal for every field name a column may carry.
+    if (table !== undefined && readAll) this.#cellCandidates(table, text, hints, keepNames, out);
     const words = wordsOf(text);
     // A table's column names are not data ("naam;bsn;vakbond" over empty cells).
     const found = this.#lexicons.terms
-      .find(words, typos)
+      .find(words, readAll)
       .filter((m) => table === undefined || words[m.first]!.start > table.headerEnd);
     if (found.length === 0) return out;
     const contextMatches = this.#lexicons.context.find(words);
@@ -244,12 +243,12 @@ export class SpecialCategoryDetector {
   ): void {
     const named = table.names.map((name) => new Set(this.categoriesOfKey(name)));
     if (named.every((c) => c.size === 0)) return;
-    for (const [name, cell] of cellsOf(table, text)) {
-      const categories = named[table.names.indexOf(name)]!;
+    for (const [column, cell] of cellsOf(table, text)) {
+      const categories = named[column]!;
       if (categories.size > 0)
         this.#fieldNameCandidates(
           cell,
-          { ...hints, ownKey: name, ownCategories: categories },
+          { ...hints, ownKey: table.names[column], ownCategories: categories },
           keepNames,
           out,
         );

@@ -42,15 +42,14 @@ export function columnAt(table: TextTable, text: string, at: number): string | u
   return name === undefined || name === '' ? undefined : name;
 }
 
-/** Every cell below the header with its column's name: [name, cell]. */
-export function cellsOf(table: TextTable, text: string): [string, string][] {
-  const out: [string, string][] = [];
+/** Every non-empty cell below the header with its column's index: [column, cell]. */
+export function cellsOf(table: TextTable, text: string): [number, string][] {
+  const out: [number, string][] = [];
   for (const line of text.slice(table.headerEnd + 1).split('\n')) {
     const cells = line.split(table.delimiter);
     for (let i = 0; i < cells.length && i < table.names.length; i++) {
-      const name = table.names[i]!;
       const cell = cells[i]!.trim();
-      if (name !== '' && cell !== '') out.push([name, cell]);
+      if (table.names[i] !== '' && cell !== '') out.push([i, cell]);
     }
   }
   return out;
