@@ -71,6 +71,20 @@ describe('dpa-guard scan', () => {
     expect(stdout).not.toContain('rijdt');
   });
 
+  it('--explain lists the signals of a bare number by its field, never its digits or the words beside it', async () => {
+    const input = JSON.stringify({ extra: 'koppelen aan 123456782 graag' });
+    const { code, stdout } = await runCapture(['scan', '--explain'], { stdin: input, cwd: dir });
+    expect(code).toBe(1);
+    const [finding] = (JSON.parse(stdout.trim()) as { findings: Record<string, unknown>[] })
+      .findings;
+    expect(finding).toMatchObject({ category: 'bsn', rule: 'bsn.bare' });
+    const signals = finding!.signals as { feature: string }[];
+    expect(signals.some((s) => s.feature === 'bf:extra')).toBe(true);
+    expect(stdout).not.toMatch(/123456782|1234|56782/);
+    expect(stdout).not.toContain('koppelen');
+    expect(stdout).not.toContain('graag');
+  });
+
   it('scans a file, exits 0 when nothing is blocked, and 2 when the file is unreadable', async () => {
     writeFileSync(
       join(dir, 'clean.jsonl'),
