@@ -1,6 +1,7 @@
 // The learned judgment: logistic regression over hashed features, trained by
 // `npm run train` (src/model/train.ts) on the corpus's train split and shipped as
 // data/model.json with its provenance. Inference is a sum of weights and a sigmoid.
+import { readFileSync } from 'node:fs';
 import { readDataFile } from './data.js';
 import { BUCKETS, type FeatureSet } from './features.js';
 
@@ -103,4 +104,12 @@ export function shippedModel(): Model | undefined {
     }
   }
   return shipped ?? undefined;
+}
+
+/**
+ * For the evaluation tools (`eval --model`, cross-validation): judge with the model in
+ * `path` instead of the shipped one. Call it before anything is inspected.
+ */
+export function useModelFile(path: string): void {
+  shipped = Model.fromFile(JSON.parse(readFileSync(path, 'utf8')) as ModelFile);
 }
