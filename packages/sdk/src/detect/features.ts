@@ -82,6 +82,26 @@ export class FeatureSet {
     this.names?.push(name + value);
   }
 
+  /**
+   * `name` with each of `values` (their fnv hashes given), as `pair` does. Features that every
+   * candidate of one text shares: a set that only sums weights adds the sum kept in `shared`
+   * by the text's first candidate, so a text of many candidates reads them once.
+   */
+  pairs(
+    name: string,
+    values: readonly string[],
+    hashes: readonly number[],
+    shared: { sum?: number },
+  ): void {
+    if (this.#weights !== undefined && shared.sum !== undefined) {
+      this.#sum += shared.sum;
+      return;
+    }
+    const before = this.#sum;
+    for (let i = 0; i < values.length; i++) this.pair(name, values[i]!, hashes[i]);
+    if (this.#weights !== undefined) shared.sum = this.#sum - before;
+  }
+
   #bucket(h: number): void {
     if (this.#weights === undefined) this.hashes.push(h);
     else this.#sum += this.#weights[h]!;
@@ -90,7 +110,7 @@ export class FeatureSet {
 
 /** Feature prefixes whose value is a word of the text itself (not a lexicon or field signal). */
 const TEXT_FEATURE =
-  /^(?:w:|cw:[a-z_]+:|p[123]:|n[123]:|pb:|fv:|cfv:[a-z_]+:|fw:|fsv:|bp1?:|bn1?:)/;
+  /^(?:w:|d:|cw:[a-z_]+:|cd:[a-z_]+:|p[123]:|n[123]:|pb:|fv:|cfv:[a-z_]+:|fw:|fsv:|bp1?:|bn1?:)/;
 
 /**
  * Whether a feature is a word of the text itself: an explanation sums these and never lists

@@ -10,6 +10,7 @@ import {
 import { shippedModel, type Model } from './model.js';
 import { cellsOf, tableOf, type TextTable } from './table.js';
 import type { TermMatch } from './term-index.js';
+import { TextKind } from './text-kind.js';
 import { wordsOf, type Word } from './words.js';
 
 /** What the JSON around a value says about it, computed once per field by the walker. */
@@ -91,6 +92,7 @@ const CS = crossed('cs');
 const CM = crossed('cm');
 const CW = crossed('cw');
 const CK = crossed('ck');
+const CD = crossed('cd');
 const CF = crossed('cf');
 const CFV = crossed('cfv');
 const BEFORE = ['', 'p1:', 'p2:', 'p3:'];
@@ -194,6 +196,7 @@ export class SpecialCategoryDetector {
     const termsAt: SpecialCategory[][] = [];
     for (const m of matches) (termsAt[m.first] ??= []).push(m.entry.payload.category);
     const hashes = words.map((w) => w.hash);
+    const textKind = new TextKind(words);
     for (const m of matches)
       out.push(
         this.#termCandidate(
@@ -207,6 +210,8 @@ export class SpecialCategoryDetector {
           text,
           raw,
           keepNames,
+          textKind,
+          matches.length,
         ),
       );
     return out;
@@ -300,6 +305,8 @@ export class SpecialCategoryDetector {
     text: string,
     raw: string,
     keepNames: boolean,
+    textKind: TextKind,
+    termCount: number,
   ): Candidate {
     const { category, strength } = m.entry.payload;
     const f = new FeatureSet(keepNames, this.#model?.weights);
@@ -354,6 +361,8 @@ export class SpecialCategoryDetector {
       for (const other of termsAt[i] ?? [])
         if (other !== category && (i < m.first || i > m.last)) otherCategories++;
     if (otherCategories > 0) f.add('other-categories');
+    f.pair('nt:', sizeBucket(termCount, [2, 3, 5, 9, 17]));
+    textKind.addTo(f, category, CD[category]);
     addKeyFeatures(f, category, hints);
     // The shape of the text and of the sentence.
     const start = words[from]!.start;
