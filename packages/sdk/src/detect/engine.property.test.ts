@@ -296,6 +296,28 @@ describe('the full path reads a term however it is typed', () => {
       { numRuns: 800 },
     );
   });
+
+  // Acronyms of two or three letters: written with joints, in capitals or not.
+  const acronyms = lexicons()
+    .termList.map((t) => t.term.replace(/\*$/, ''))
+    .filter((t) => /^[a-z]{2,3}$/.test(t));
+  it('finds an acronym written letter by letter ("F.N.V.", "P V V", "c-f")', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...acronyms),
+        fc.constantFrom('.', ' ', '-', '_'),
+        fc.boolean(),
+        (term, joint, capitals) => {
+          const expected = categoriesIn(`ik ben lid van ${term} sinds vorig jaar`);
+          let typed = term.split('').join(joint) + (joint === '.' ? '.' : '');
+          if (capitals) typed = typed.toUpperCase();
+          const found = categoriesIn(`ik ben lid van ${typed} sinds vorig jaar`);
+          for (const c of expected) expect(found.has(c), `${typed} (${c})`).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describe('a text with thousands of distinct characters', () => {

@@ -12,7 +12,8 @@
  *   such words are phrase literals, noted as the text passes them; only the last of a
  *   phrase's words makes the answer "maybe";
  * - the second half of a term written as two words ("suiker ziekte");
- * - four or more single letters in a row (a word spelled out: "e p i l e p s i e");
+ * - four or more single letters in a row (a word spelled out: "e p i l e p s i e"), and two
+ *   or three that spell a literal (an acronym: "F.N.V.", "P V V");
  * - nine digits in a run, however separated (up to three characters between groups: tabs,
  *   line breaks, dashes of every kind), counting letters that stand for digits
  *   ("12O456789") and number words ("negen zeven …") as the full path does.
@@ -321,6 +322,11 @@ interface State {
   letters: number;
   spelled: number;
   joint: boolean;
+  /**
+   * Where the letters of a run of single letters stand in the trie of literal starts, read
+   * as one word (an acronym: "F.N.V."), or -1.
+   */
+  acronym: number;
 }
 
 export class Prefilter {
@@ -572,7 +578,7 @@ class Automaton {
   }
 
   #idOf(s: State): number {
-    const key = `${s.start},${s.end},${s.run},${s.seps},${s.pending},${s.numeric ? 1 : 0},${s.numberWord},${s.letters},${s.spelled},${s.joint ? 1 : 0}`;
+    const key = `${s.start},${s.end},${s.run},${s.seps},${s.pending},${s.numeric ? 1 : 0},${s.numberWord},${s.letters},${s.spelled},${s.joint ? 1 : 0},${s.acronym}`;
     let id = this.#ids.get(key);
     if (id === undefined) {
       id = this.#states.push(s) - 1;
@@ -651,6 +657,15 @@ class Automaton {
       numeric = false;
     }
     if (run >= RUN_ACCEPT) return ACCEPT;
+    // An acronym: a letter starting a word goes on from the run's trie node after a single
+    // letter and a joint (from the root otherwise); a second character in the word ends it.
+    let acronym = -1;
+    if (!inWord && isLetterClass(cls)) {
+      const from = s.joint ? s.acronym : 0;
+      acronym = from >= 0 ? (this.#starts[from]!.next.get(cls) ?? -1) : -1;
+      // A stem spelled out from its second letter on ("f.n.v" for "fnv*").
+      if (acronym >= 0 && s.joint && this.#starts[acronym]!.anywhere) return ACCEPT;
+    }
     return this.#idOf({
       start: nextStart,
       end: nextEnd,
@@ -663,6 +678,7 @@ class Automaton {
       // A single letter after a joint continues a spelled word; a longer word ends it.
       spelled: inWord ? 0 : s.joint ? s.spelled : 0,
       joint: false,
+      acronym,
     });
   }
 
@@ -679,12 +695,16 @@ class Automaton {
       // The word's own count: carried from before its first letter (see #step).
       const spelled = single ? s.spelled + 1 : 0;
       if (spelled >= SPELLED_ACCEPT) return ACCEPT;
+      // Two or three single letters that spell a whole-word literal ("p v v").
+      if (single && spelled >= 2 && s.acronym >= 0 && this.#starts[s.acronym]!.atEnd) return ACCEPT;
+      const joint = single && (cls === SPACE || cls === JOINT);
       return this.#idOf({
         ...BETWEEN_COUNTERS,
         run,
         seps: 1,
         spelled,
-        joint: single && (cls === SPACE || cls === JOINT),
+        joint,
+        acronym: joint ? s.acronym : -1,
       });
     }
     // Between words: separators keep a number's run for a few characters, and a spelled
@@ -712,4 +732,5 @@ const BETWEEN_COUNTERS: State = {
   letters: 0,
   spelled: 0,
   joint: false,
+  acronym: -1,
 };

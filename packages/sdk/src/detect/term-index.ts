@@ -232,11 +232,34 @@ export class TermIndex<T> {
             out.push({ entry: f.entry, match: f.match, edits: f.edits, first: i, last: i + 1 });
         }
       }
+      if (word.acronym !== undefined)
+        for (const entry of this.#acronymEntries(word.acronym.text))
+          out.push({
+            entry,
+            match: 'spelled',
+            edits: 0,
+            first: i,
+            last: i + word.acronym.words - 1,
+          });
       for (const f of found) {
         const last = this.#rest(f.entry, words, i);
         if (last !== undefined)
           out.push({ entry: f.entry, match: f.match, edits: f.edits, first: i, last });
       }
+    }
+    return out;
+  }
+
+  /**
+   * The one-word terms an acronym's letters spell, whole ("pvv") or as a stem's start
+   * ("fnv*"): the screen sees those as it walks the letters (see prefilter.ts).
+   */
+  #acronymEntries(text: string): TermEntry<T>[] {
+    const out = (this.#exact.get(text) ?? []).filter((e) => e.words.length === 1);
+    for (const n of this.#startLengths) {
+      if (n > text.length) break;
+      for (const e of this.#starts.get(text.slice(0, n)) ?? [])
+        if (e.words.length === 1) out.push(e);
     }
     return out;
   }

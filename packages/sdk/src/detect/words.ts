@@ -3,7 +3,8 @@ import { fnv } from './features.js';
 // The words of a normalised text, as the term matcher and the model read them. A word is a
 // run of letters and digits. Beside its text, a word carries how people disguise words:
 // digits and symbols for letters inside it ("z1ek", "k@nker" read as "ziek", "kanker"),
-// and a run of single letters is one word spelled out ("e p i l e p s i e").
+// a run of single letters is one word spelled out ("e p i l e p s i e"), and two or three
+// are also read as an acronym ("F.N.V.").
 
 export interface Word {
   /** The word as normalised (lower case, no diacritics). */
@@ -15,6 +16,12 @@ export interface Word {
   leet: string | undefined;
   /** The word was spelled out letter by letter, and `text` joins the letters. */
   spelled: boolean;
+  /**
+   * On the first of two or three single letters joined by single joints ("F.N.V.", "P V V",
+   * "G-L"): the letters as one word, and how many words they are. An acronym is read so
+   * as well as letter by letter, which is how it is written more often.
+   */
+  acronym: { text: string; words: number } | undefined;
   /** Index of the sentence it stands in. */
   sentence: number;
   /** FNV-1a of `text`: the term index and the model's features key on it. */
@@ -41,6 +48,8 @@ const isWordChar = (c: number) => isLetter(c) || isDigit(c) || c === 64 /* @ */ 
 const isSpellingJoint = (c: number) => c === 32 || c === 45 || c === 46 || c === 95;
 /** At least this many single letters in a row spell a word. */
 export const MIN_SPELLED = 4;
+/** Fewer, from this many, may be an acronym written with joints ("F.N.V."). */
+export const MIN_ACRONYM = 2;
 
 /**
  * The words of `text` with their sentences. A word of letters with digits or symbols in it
@@ -79,6 +88,7 @@ export function wordsOf(text: string): Word[] {
       end: e,
       leet: undefined,
       spelled: false,
+      acronym: undefined,
       sentence,
       hash: fnv(slice),
     };
@@ -116,9 +126,18 @@ function joinSpelled(text: string, words: Word[]): Word[] {
         end: words[j - 1]!.end,
         leet: undefined,
         spelled: true,
+        acronym: undefined,
         sentence: words[k]!.sentence,
         hash: fnv(joined),
       });
+      k = j - 1;
+    } else if (j - k >= MIN_ACRONYM) {
+      const joined = words
+        .slice(k, j)
+        .map((w) => w.text)
+        .join('');
+      out.push({ ...words[k]!, acronym: { text: joined, words: j - k } });
+      for (let w = k + 1; w < j; w++) out.push(words[w]!);
       k = j - 1;
     } else out.push(words[k]!);
   }
