@@ -43,4 +43,18 @@ describe('normalise', () => {
     expect(n.text).toBe('a😀b');
     expect(n.offsets()[n.text.indexOf('b')]).toBe(3);
   });
+
+  it('reads Greek capitals by how they look as written ("ΑDΗD" is ADHD)', () => {
+    expect(normalise('\u0391D\u0397D').text).toBe('adhd');
+    expect(normalise('\u039c\u03a5 \u039d').text).toBe('my n');
+    // Lower case keeps its own look: "η" passes for n.
+    expect(normalise('\u03b7').text).toBe('n');
+  });
+
+  it('reads a picture that stands for a word as that word', () => {
+    expect(normalise('ik ben \u{1f930} (16 weken)').text).toBe('ik ben  zwanger  (16 weken)');
+    expect(normalise('naar de \u{1f54c}').text.trim()).toBe('naar de  moskee');
+    // The rainbow flag is a white flag, a joiner and a rainbow.
+    expect(normalise('\u{1f3f3}\ufe0f\u200d\u{1f308}').text).toContain(' regenboog ');
+  });
 });

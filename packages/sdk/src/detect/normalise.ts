@@ -118,6 +118,36 @@ const CONFUSABLES: Readonly<Record<string, string>> = {
   ζ: 'z',
 };
 const CONFUSABLE = new RegExp(`[${Object.keys(CONFUSABLES).join('')}]`, 'g');
+/**
+ * Greek capitals that pass for other Latin letters than their lower case does ("Η" looks
+ * like H, "η" like n): read by how they look as written, before the case is folded.
+ */
+const CONFUSABLE_CAPITALS: Readonly<Record<string, string>> = {
+  Η: 'h',
+  Ν: 'n',
+  Μ: 'm',
+  Υ: 'y',
+};
+/**
+ * Pictures people type for a word the agreement cares about ("ik ben 🤰", "vrijdag naar de
+ * 🕌"): read as that word, with spaces around it. Only pictures that say one thing; the
+ * judgment that follows weighs the word in its sentence as it would if typed.
+ */
+const PICTURE_WORDS: Readonly<Record<string, string>> = {
+  '\u{1f308}': 'regenboog', // rainbow (the rainbow flag is a white flag and a rainbow)
+  '\u{1f54c}': 'moskee',
+  '\u{26ea}': 'kerk',
+  '\u{1f54d}': 'synagoge',
+  '\u{262a}': 'islam', // star and crescent
+  '\u{2721}': 'joods', // star of David
+  '\u{1f930}': 'zwanger',
+  '\u{1fac3}': 'zwanger',
+  '\u{1fac4}': 'zwanger',
+  '\u{267f}': 'rolstoel',
+  '\u{1f9bd}': 'rolstoel',
+  '\u{1f9bc}': 'rolstoel',
+  '\u{1f9ec}': 'dna',
+};
 
 const foldCache = new Map<string, string>();
 
@@ -128,7 +158,10 @@ export function foldCodePoint(char: string): string {
   const cached = foldCache.get(char);
   if (cached !== undefined) return cached;
   let folded: string;
-  if (FORMAT.test(char)) folded = '';
+  const word = PICTURE_WORDS[char];
+  if (word !== undefined) folded = ` ${word} `;
+  else if (CONFUSABLE_CAPITALS[char] !== undefined) folded = CONFUSABLE_CAPITALS[char];
+  else if (FORMAT.test(char)) folded = '';
   else if (SPACES.test(char) || char === '\ufffd' || LONE_SURROGATE.test(char)) folded = ' ';
   else if (DASHES.test(char)) folded = '-';
   else {
