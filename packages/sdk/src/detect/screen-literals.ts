@@ -3,7 +3,7 @@
 // "maybe" for: each term by its word or its phrase's telling words, and strong terms
 // inside compounds.
 import type { ScreenLiteral, ScreenTargets } from './prefilter.js';
-import { COMPOUND_MIN, parseWord, type WordPattern } from './term-index.js';
+import { COMPOUND_END_MIN, COMPOUND_MIN, parseWord, type WordPattern } from './term-index.js';
 
 /**
  * Words too common to screen a phrase by: articles, prepositions, pronouns, the commonest
@@ -98,7 +98,13 @@ export function screenTargets(
     if (term.includes(' ')) continue;
     const leading = term.startsWith('*');
     const core = term.replace(/^\*|\*$/g, '');
-    if (leading || /[^a-z0-9]/.test(core)) continue;
+    if (/[^a-z0-9]/.test(core)) continue;
+    // A strong ending inside a compound ("longkankeronderzoek" for "*kanker").
+    if (leading) {
+      if (compound && !term.endsWith('*') && core.length >= COMPOUND_END_MIN)
+        literals.push({ literal: core, placement: 'inside' });
+      continue;
+    }
     // (Typos are read only in texts the screen sends to the full path for another reason,
     // and two words are read as one only where the second is a term itself: neither needs
     // literals of its own here. See term-index.ts.)

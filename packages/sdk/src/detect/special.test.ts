@@ -18,6 +18,11 @@ describe('special categories: statements about a person, not the topic', () => {
     ['Ze is zwanger en mag niet op de steiger.', 'health'],
     ['I am a member of the trade union at our site.', 'trade_union'],
     ['He was diagnosed with epilepsy last year.', 'health'],
+    // A strong ending inside a compound, after its first part ("*kanker").
+    ['Ik zit midden in een longkankeronderzoek, dinsdag kan ik niet.', 'health'],
+    // Acronyms written letter by letter, and a picture for a word.
+    ['Ik ben lid van de F.N.V. en wil de cao-dagen vrij.', 'trade_union'],
+    ['Vrijdag moet ik om 13u naar de 🕌, kan de les later?', 'religion'],
   ])('finds %j as %s', (text, category) => {
     expect(categoriesOf({ note: text })).toEqual([`${category} /note`]);
   });

@@ -67,6 +67,12 @@ export const FUZZY_1 = 7;
 export const FUZZY_2 = 12;
 /** A strong literal this long may stand inside a longer word (a Dutch compound). */
 export const COMPOUND_MIN = 7;
+/**
+ * A strong ending (`*kanker`) this long may stand inside a longer word too, after letters
+ * of the compound's first part ("longkankeronderzoek"): an ending already says the literal
+ * is a compound's part, so a shorter one is safe there.
+ */
+export const COMPOUND_END_MIN = 5;
 /** What may follow a literal inside a compound: nothing, an inflection, or a word of its own. */
 /** How a word is read: as written, with its leet letters, spelled out, or joined to the next. */
 const READINGS = ['exact', 'leet', 'spelled', 'joined'] as const;
@@ -143,7 +149,8 @@ export class TermIndex<T> {
   readonly #endLengths: number[];
   /** Literal and each of its one-letter deletions → entries, for typo matching. */
   readonly #fuzzy = new Map<string, TermEntry<T>[]>();
-  readonly #compound: { literal: string; entry: TermEntry<T> }[] = [];
+  /** Literals that may stand inside a compound; `after`: not at its start (an ending). */
+  readonly #compound: { literal: string; entry: TermEntry<T>; after: number }[] = [];
 
   readonly #typosOn: boolean;
   /** First-word matches by kind, typo mode and word: text repeats its words, and reading
@@ -189,13 +196,12 @@ export class TermIndex<T> {
         push(this.#fuzzy, first.literal, entry);
         for (const d of deletions(first.literal)) push(this.#fuzzy, d, entry);
       }
-      if (
-        compound === true &&
-        words.length === 1 &&
-        first.closedBefore &&
-        first.literal.length >= COMPOUND_MIN
-      )
-        this.#compound.push({ literal: first.literal, entry });
+      if (compound === true && words.length === 1) {
+        if (first.closedBefore && first.literal.length >= COMPOUND_MIN)
+          this.#compound.push({ literal: first.literal, entry, after: 0 });
+        else if (!first.closedBefore && !first.open && first.literal.length >= COMPOUND_END_MIN)
+          this.#compound.push({ literal: first.literal, entry, after: 1 });
+      }
     }
     this.#startLengths = [...startLengths].sort((a, b) => a - b);
     this.#endLengths = [...endLengths].sort((a, b) => a - b);
@@ -309,9 +315,9 @@ export class TermIndex<T> {
       if (text.includes(entry.words[0]!.literal)) out.push({ entry, match: as('stem'), edits: 0 });
     // A joined pair is read as written: no compound, no typo (the screen could not see those).
     if (out.length > 0 || kind === 'joined') return out;
-    for (const { literal, entry } of this.#compound) {
+    for (const { literal, entry, after } of this.#compound) {
       if (text.length <= literal.length) continue;
-      const at = text.indexOf(literal);
+      const at = text.indexOf(literal, after);
       // A compound's part, not letters that happen to spell it ("aangenomen" is no
       // "genome"): what follows it is nothing, an inflection, or another word.
       if (at >= 0 && COMPOUND_REST.test(text.slice(at + literal.length)))
