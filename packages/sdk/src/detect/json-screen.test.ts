@@ -214,6 +214,23 @@ describe('the JSON screen never changes a decision', () => {
         }
   });
 
+  it('notes the words of a phrase however many of them a string holds, in either order', () => {
+    // A string passes the common words of many phrases ("naar", "in", "heeft"); the
+    // words of one phrase ("zit ~ vast" is screened by "zit" and "vast") far apart, in
+    // either order, still make a maybe, and the common words alone do not.
+    const filler = 'naar huis in de auto en heeft '.repeat(40);
+    const prefilter = sharedPrefilter();
+    const limits = DEFAULT_POLICY.detection.limits;
+    const clean = { matters: () => false };
+    for (const text of [`zit ${filler} vast`, `vast ${filler} zit`, `${filler} zit vast`]) {
+      expect(screenJson(utf8(JSON.stringify({ note: text })), prefilter, clean, limits)).toBe(
+        false,
+      );
+      expect(prefilter.mayHold(text)).toBe(true);
+    }
+    expect(screenJson(utf8(JSON.stringify({ note: filler })), prefilter, clean, limits)).toBe(true);
+  });
+
   it('stops where the walk would, under tight limits on depth and nodes', () => {
     const tight = new DetectionEngine({
       ...DEFAULT_POLICY.detection,
