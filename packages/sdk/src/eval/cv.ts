@@ -38,6 +38,7 @@ if (!Number.isInteger(folds) || folds < 2) {
 
 interface FoldResult {
   overall: Counts;
+  perCategory: Record<string, Counts>;
   decision: { right: number; total: number };
   hardNegatives: { blocked: number; total: number };
 }
@@ -55,6 +56,7 @@ const here = new URL('.', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'dpa-guard-cv-'));
 const pooled: FoldResult = {
   overall: { tp: 0, fp: 0, fn: 0 },
+  perCategory: {},
   decision: { right: 0, total: 0 },
   hardNegatives: { blocked: 0, total: 0 },
 };
@@ -77,7 +79,11 @@ try {
     const result = JSON.parse(
       run(join(here, 'main.js'), [dir, '--split', 'dev', '--model', model, '--json']),
     ) as FoldResult;
-    for (const part of ['tp', 'fp', 'fn'] as const) pooled.overall[part] += result.overall[part];
+    for (const part of ['tp', 'fp', 'fn'] as const) {
+      pooled.overall[part] += result.overall[part];
+      for (const [category, counts] of Object.entries(result.perCategory))
+        (pooled.perCategory[category] ??= { tp: 0, fp: 0, fn: 0 })[part] += counts[part];
+    }
     pooled.decision.right += result.decision.right;
     pooled.decision.total += result.decision.total;
     pooled.hardNegatives.blocked += result.hardNegatives.blocked;
@@ -88,6 +94,12 @@ try {
     );
   }
   process.stdout.write(`pooled over ${String(writers.length)} writers: ${line(pooled)}\n`);
+  process.stdout.write(
+    `F1 per category: ${Object.entries(pooled.perCategory)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([category, counts]) => `${category} ${f1(counts).toFixed(3)}`)
+      .join(', ')}\n`,
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
