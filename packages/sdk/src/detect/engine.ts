@@ -95,6 +95,14 @@ const PARTNER_WORDS = [
   'girls',
   'vrouwen',
   'meiden',
+  // Two parents of one gender ("wij zijn de moeders van", "two dads").
+  'moeders',
+  'vaders',
+  'mamas',
+  'papas',
+  'mums',
+  'moms',
+  'dads',
 ];
 
 let shared:

@@ -55,8 +55,12 @@ const HIS = "(?:zijn|zn|z'n|his)";
 const HER = '(?:haar|her)';
 /** Possessives that say the gender of both: "zijn man", "her wife". */
 const SAID: Record<Gender, RegExp> = {
-  male: new RegExp(`\\b${HIS} (?:man|echtgenoot|husband|boyfriend)\\b`),
-  female: new RegExp(`\\b${HER} (?:vrouw|echtgenote|wife|girlfriend)\\b`),
+  male: new RegExp(
+    `\\b${HIS} (?:man|echtgenoot|husband|boyfriend)\\b|\\b${HIS} vriend\\b(?!in)(?=[^.!?]{0,80}\\b${RELATIONSHIP})|\\b${RELATIONSHIP}\\b[^.!?]{0,80}\\b${HIS} vriend\\b(?!in)`,
+  ),
+  female: new RegExp(
+    `\\b${HER} (?:vrouw|echtgenote|wife|girlfriend)\\b|\\b${HER} vriendin\\b(?=[^.!?]{0,80}\\b${RELATIONSHIP})|\\b${RELATIONSHIP}\\b[^.!?]{0,80}\\b${HER} vriendin\\b`,
+  ),
 };
 /** The writer's own partner, by gender. */
 const OWN: Record<Gender, RegExp> = {
@@ -75,7 +79,7 @@ const SELF_NAMED = new RegExp(
   [
     "\\b(?:ik ben|ik heet|mijn naam is|my name is|i am|i'm)\\s+(\\p{Lu}\\p{Ll}+)",
     '\\bik\\s*\\((\\p{Lu}\\p{Ll}+)\\)',
-    '\\b(?:groet|groeten|gr|mvg|vriendelijke groet|regards|thanks|bedankt|cheers)[\\s,.!-]+(\\p{Lu}\\p{Ll}+)',
+    '\\b(?:groet|groeten|groetjes|groetje|gr|mvg|vriendelijke groet|liefs|doei|dank|dankjewel|regards|thanks|thx|bedankt|cheers)[\\s,.!-]+(\\p{Lu}\\p{Ll}+)',
     '^(\\p{Lu}\\p{Ll}+):',
     // "Pieter hier", "Hoi, Sanne hier": a chat's opening.
     '^(?:(?:hoi|hallo|hi|hey|goedemorgen|goedemiddag|goedenavond)[\\s,!]+)?(\\p{Lu}\\p{Ll}+) hier\\b',
@@ -87,15 +91,15 @@ const SELF_NAMED = new RegExp(
 
 /** The writer saying their own gender ("ja ik ben ook een man", "yes im a guy"). */
 const WRITER_SAYS: Record<Gender, RegExp> = {
-  male: /\b(?:ik ben (?:ook )?een (?:man|vent|jongen|kerel)|i'?m (?:also )?a (?:guy|man|bloke)|ik als man|as a man)\b/,
+  male: /\b(?:ik ben (?:ook )?een (?:man|vent|jongen|kerel)|i'?m (?:also )?a (?:guy|man|bloke)|ik als man|as a man|(?:ik ben|this is|i am|i'?m) (?:de |the |\w+'s )?(?:vader|papa|dad|father)\b)\b/,
   female:
-    /\b(?:ik ben (?:ook )?een (?:vrouw|meid|meisje)|i'?m (?:also )?a (?:woman|girl)|ik als vrouw|as a woman|(?:de |ik ben )?duo-?moeder)\b/,
+    /\b(?:ik ben (?:ook )?een (?:vrouw|meid|meisje)|i'?m (?:also )?a (?:woman|girl)|ik als vrouw|as a woman|(?:de |ik ben )?duo-?moeder|(?:ik ben|this is|i am|i'?m) (?:de |the |\w+'s )?(?:moeder|mama|mom|mum|mother)\b)\b/,
 };
 /** A couple said to be of one gender ("two guys", "twee vrouwen"), next to a word of a couple. */
 const COUPLE_OF: Record<Gender, RegExp> = {
-  male: /\b(?:couple|stel|samen|together|getrouwd|married)\b[^.!?]{0,40}\b(?:two guys|two men|twee mannen|twee jongens)\b|\b(?:two guys|two men|twee mannen|twee jongens)\b[^.!?]{0,40}\b(?:couple|stel|samen|together|getrouwd|married)\b/,
+  male: /\b(?:couple|stel|samen|together|getrouwd|married)\b[^.!?]{0,40}\b(?:two guys|two men|twee mannen|twee jongens)\b|\b(?:two guys|two men|twee mannen|twee jongens)\b[^.!?]{0,40}\b(?:couple|stel|samen|together|getrouwd|married)\b|\b(?:wij|we) zijn (?:samen )?(?:de |twee )?(?:vaders|papas)\b|\b(?:twee vaders|two dads)\b/,
   female:
-    /\b(?:couple|stel|samen|together|getrouwd|married)\b[^.!?]{0,40}\b(?:two women|two girls|twee vrouwen|twee meiden)\b|\b(?:two women|two girls|twee vrouwen|twee meiden)\b[^.!?]{0,40}\b(?:couple|stel|samen|together|getrouwd|married)\b/,
+    /\b(?:couple|stel|samen|together|getrouwd|married)\b[^.!?]{0,40}\b(?:two women|two girls|twee vrouwen|twee meiden)\b|\b(?:two women|two girls|twee vrouwen|twee meiden)\b[^.!?]{0,40}\b(?:couple|stel|samen|together|getrouwd|married)\b|\b(?:wij|we) zijn (?:samen )?(?:de |twee )?(?:moeders|mamas)\b|\b(?:twee moeders|two mums|two moms)\b/,
 };
 /** A relation field's value naming the writer's partner ("relatie": "echtgenoot"). */
 const PARTNER_VALUE: Record<Gender, RegExp> = {

@@ -216,6 +216,15 @@ describe("a same-sex partner, when the body gives the writer's gender", () => {
       { naam: 'Kees de Vries', noodcontact: { relatie: 'echtgenoot' } },
       ['sexual_orientation /noodcontact/relatie'],
     ],
+    // A signature of another greeting; a parent saying who they are; two parents of one
+    // gender; someone else's partner with a word of a relationship.
+    [
+      { msg: 'Mijn vrouw Esther en ik zijn verhuisd. Groetjes, Lotte' },
+      ['sexual_orientation /msg'],
+    ],
+    [{ msg: "This is Tom's dad. My husband Mark will pick him up." }, ['sexual_orientation /msg']],
+    [{ msg: 'Wij zijn samen de moeders van Jesse.' }, ['sexual_orientation /msg']],
+    [{ reden: 'Bruiloft van mijn broer en zijn vriend Bas.' }, ['sexual_orientation /reden']],
   ])('finds %j', (body, expected) => {
     expect(categoriesOf(body)).toEqual(expected);
   });
@@ -228,6 +237,10 @@ describe("a same-sex partner, when the body gives the writer's gender", () => {
     { msg: 'Hoi, Anouk hier. Mijn man en ik willen in dezelfde groep.' },
     { naam: 'Anna de Vries', noodcontact: { relatie: 'echtgenoot' } },
     { msg: 'De mannen van ploeg 3 doen de cursus samen.' },
+    { msg: 'Mijn vrouw haalt me op. Groetjes, Pieter' },
+    { msg: 'Jeroen gaat met zijn vriend naar de film.' },
+    { msg: 'De moeders van de cursisten zijn welkom op de diploma-uitreiking.' },
+    { msg: "This is Tom's mum. My husband Mark will pick him up." },
   ])('finds nothing in %j', (body) => {
     expect(categoriesOf(body)).toEqual([]);
   });
