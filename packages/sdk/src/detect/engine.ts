@@ -16,7 +16,12 @@ import { Prefilter } from './prefilter.js';
 import { screenTargets } from './screen-literals.js';
 import { compilePointerPattern, type PointerPattern } from './patterns.js';
 import { explain, type Explanation } from './explain.js';
-import { SpecialCategoryDetector, type Candidate, type FieldHints } from './special.js';
+import {
+  looksEncoded,
+  SpecialCategoryDetector,
+  type Candidate,
+  type FieldHints,
+} from './special.js';
 import { Walk, type IncompleteReason, type Visit } from './walk.js';
 
 /**
@@ -58,6 +63,26 @@ interface KeyFacts {
   courseContent: boolean;
   /** The name holds a person's own text or notes about one ("opmerking", "deelnemers"). */
   personContent: boolean;
+  /**
+   * The name says a template ("template", "templateHash", "fingerabdruck_template"): an
+   * encoding in it is a biometric template, however the field's parents are named.
+   */
+  template: boolean;
+}
+
+const TEMPLATE_KEY = /template/;
+
+/** The hints of a value, with biometric named by its field when it is an encoded template. */
+function withTemplate(
+  hints: FieldHints,
+  key: string | undefined,
+  raw: string,
+  factsOf: (key: string) => KeyFacts,
+): FieldHints {
+  if (key === undefined || !factsOf(key).template || hints.ownCategories.has('biometric'))
+    return hints;
+  if (!looksEncoded(normalise(raw).text.trim())) return hints;
+  return { ...hints, ownCategories: new Set([...hints.ownCategories, 'biometric']) };
 }
 
 function holdsPerson(facts: KeyFacts): boolean {
@@ -161,7 +186,7 @@ export class DetectionEngine {
   /** Field names that can make a finding on their own, for the screen of JSON bytes. */
   readonly #fieldNames = new FieldNameVerdicts((name) => {
     const facts = this.#factsOf(name);
-    return facts.categories.length > 0 || facts.bsn || facts.gender;
+    return facts.categories.length > 0 || facts.bsn || facts.gender || facts.template;
   });
 
   readonly #screen: boolean;
@@ -333,7 +358,7 @@ export class DetectionEngine {
         if (!screened) {
           if (isKey || visit.ownKey === undefined) return;
           const facts = this.#factsOf(visit.ownKey);
-          if (facts.categories.length === 0 && !facts.bsn) return;
+          if (facts.categories.length === 0 && !facts.bsn && !facts.template) return;
         }
         const state = stateOf(visit.node);
         const text = normalise(raw).text;
@@ -364,7 +389,7 @@ export class DetectionEngine {
               courseContent: false,
               alwaysInspect: state.always,
             }
-          : hintsFor(visit, state);
+          : withTemplate(hintsFor(visit, state), visit.ownKey, raw, (key) => this.#factsOf(key));
         const candidates = special.candidates(
           text,
           hints,
@@ -461,6 +486,7 @@ export class DetectionEngine {
         name: isNameKey(key),
         courseContent: isCourseKey(key),
         personContent: isPersonKey(key),
+        template: TEMPLATE_KEY.test(squashKey(key)),
       };
       if (this.#keyFacts.size >= KEY_CACHE_LIMIT) this.#keyFacts.clear();
       this.#keyFacts.set(key, facts);

@@ -29,11 +29,15 @@ const keyWords = [
   'remark',
   'notes',
   'name',
+  // A template field: an encoding in it is a biometric template.
+  'templateHash',
   '__proto__',
   'constructor',
 ];
 const words = [
   ...lexicons().termList.map((t) => unstar(t.term)),
+  '9f3c1ad07e44b2a8c6d1e0f5',
+  'FMR:3f9a0c71b2e84d5566aa',
   'cursist',
   'Hij',
   'mijn vriend',
@@ -212,6 +216,14 @@ describe('the JSON screen never changes a decision', () => {
           const parsed = JSON.parse(json) as unknown;
           expect(engine.detectJson(utf8(json), parsed), json).toEqual(engine.detect(parsed));
         }
+  });
+
+  it('sends a template field to the walk, where an encoding in it is a biometric template', () => {
+    const json = '{"toegang":{"templateHash":"9f3c1ad07e44b2a8c6d1e0f57a93b210"}}';
+    const parsed = JSON.parse(json) as unknown;
+    const found = engine.detectJson(utf8(json), parsed);
+    expect(found.findings.map((f) => f.category)).toEqual(['biometric']);
+    expect(found).toEqual(engine.detect(parsed));
   });
 
   it('notes the words of a phrase however many of them a string holds, in either order', () => {

@@ -130,6 +130,20 @@ describe('special categories: statements about a person, not the topic', () => {
     expect(categoriesOf({ medical: { allergy: true } })).toEqual(['health /medical/allergy']);
   });
 
+  it('reads an encoding in a template field as a biometric template, and words there as words', () => {
+    for (const template of [
+      '9f3c1ad07e44b2a8c6d1e0f57a93b210',
+      'FMR:3f9a0c71b2e84d5566aa09f1c3',
+      'f4:1a:9c:e2:77:0b:3d:58:aa:91',
+      'Rk1SACAyMAAAAAFiAAABQAHgAMUAxQEAAAAo',
+    ])
+      expect(categoriesOf({ toegang: { templateHash: template } }), template).toEqual([
+        'biometric /toegang/templateHash',
+      ]);
+    for (const value of ['Beste {voornaam}, je afspraak staat', 'VCA-B-2025', 'welkomstmail-v2'])
+      expect(categoriesOf({ mail: { template: value } }), value).toEqual([]);
+  });
+
   it('reads a pasted table: a column named for a category names its cells, and no more', () => {
     // (A table is read where the screen sends its text for something else: here its BSN column.)
     const csv = (rows: string) => ({

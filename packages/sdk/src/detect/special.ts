@@ -81,6 +81,18 @@ function asksOrCounts(key: string | undefined): boolean {
 }
 // Long base64/hex runs: templates, hashes, encodings of a face or a fingerprint.
 const ENCODED_BLOB = /^[a-z0-9+/=_-]{32,}$/;
+/**
+ * An encoding as template fields hold them: hex or base64 of sixteen characters or more, or
+ * hex bytes with colons, after a short format tag ("FMR:", "ISO19794-2:") and before "…".
+ */
+const ENCODED_TEMPLATE =
+  /^(?:[a-z0-9-]{2,12}:)?(?:[a-f0-9]{16,}|[a-z0-9+/]{20,}={0,2}|(?:[a-f0-9]{2}:){7,}[a-f0-9]{2})(?:\.{3})?$/;
+
+/** Whether a normalised value looks like an encoding (a template, a hash), not words. */
+export function looksEncoded(value: string): boolean {
+  // Base64 of words is letters only: an encoding has digits among its letters.
+  return (ENCODED_BLOB.test(value) || ENCODED_TEMPLATE.test(value)) && /[0-9]/.test(value);
+}
 const NEGATION_WORDS_BEFORE = 3;
 /** Feature names crossed with a category, made once ("cw:health:"). */
 const crossed = (prefix: string) =>
@@ -272,8 +284,7 @@ export class SpecialCategoryDetector {
     // configures or counts.
     if (EMPTY_ANSWER.test(value) || asksOrCounts(hints.ownKey)) return;
     for (const category of hints.ownCategories) {
-      const encoded =
-        (category === 'biometric' || category === 'genetic') && ENCODED_BLOB.test(value);
+      const encoded = (category === 'biometric' || category === 'genetic') && looksEncoded(value);
       const f = new FeatureSet(keepNames, this.#model?.weights);
       f.add('b');
       f.pair('fc:', category);
