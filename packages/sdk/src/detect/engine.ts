@@ -63,26 +63,42 @@ interface KeyFacts {
   courseContent: boolean;
   /** The name holds a person's own text or notes about one ("opmerking", "deelnemers"). */
   personContent: boolean;
-  /**
-   * The name says a template ("template", "templateHash", "fingerabdruck_template"): an
-   * encoding in it is a biometric template, however the field's parents are named.
-   */
-  template: boolean;
+  /** A category the field's value names by its form (see VALUE_NAMES), if any. */
+  byValue: ValueNames | undefined;
 }
 
-const TEMPLATE_KEY = /template/;
+/**
+ * Fields whose value names a category by its form, whatever the fields around them are
+ * named: an encoding in a template field is a biometric template ("templateHash",
+ * "fingerabdruck_template"); a refusal in a VOG field is a criminal record's consequence
+ * ("vog_status": "geweigerd"), where "aangevraagd" or "ontvangen" is nobody's record.
+ */
+interface ValueNames {
+  category: SpecialCategory;
+  names(value: string): boolean;
+}
+const VALUE_NAMES: readonly (ValueNames & { key: RegExp })[] = [
+  { key: /template/, category: 'biometric', names: looksEncoded },
+  {
+    key: /^vog|vog$|verklaringomtrent|certificateofconduct/,
+    category: 'criminal',
+    names: (value) => VOG_REFUSED.test(value),
+  },
+];
+const VOG_REFUSED =
+  /^(?:afgewezen|geweigerd|negatief|niet afgegeven|weigering|voornemen tot weigering|refused|denied|rejected)$/;
 
-/** The hints of a value, with biometric named by its field when it is an encoded template. */
-function withTemplate(
+/** The hints of a value, with the category its field names by the value's form, if it does. */
+function withValueNames(
   hints: FieldHints,
   key: string | undefined,
   raw: string,
   factsOf: (key: string) => KeyFacts,
 ): FieldHints {
-  if (key === undefined || !factsOf(key).template || hints.ownCategories.has('biometric'))
-    return hints;
-  if (!looksEncoded(normalise(raw).text.trim())) return hints;
-  return { ...hints, ownCategories: new Set([...hints.ownCategories, 'biometric']) };
+  const byValue = key === undefined ? undefined : factsOf(key).byValue;
+  if (byValue === undefined || hints.ownCategories.has(byValue.category)) return hints;
+  if (!byValue.names(normalise(raw).text.trim())) return hints;
+  return { ...hints, ownCategories: new Set([...hints.ownCategories, byValue.category]) };
 }
 
 function holdsPerson(facts: KeyFacts): boolean {
@@ -186,7 +202,7 @@ export class DetectionEngine {
   /** Field names that can make a finding on their own, for the screen of JSON bytes. */
   readonly #fieldNames = new FieldNameVerdicts((name) => {
     const facts = this.#factsOf(name);
-    return facts.categories.length > 0 || facts.bsn || facts.gender || facts.template;
+    return facts.categories.length > 0 || facts.bsn || facts.gender || facts.byValue !== undefined;
   });
 
   readonly #screen: boolean;
@@ -358,7 +374,7 @@ export class DetectionEngine {
         if (!screened) {
           if (isKey || visit.ownKey === undefined) return;
           const facts = this.#factsOf(visit.ownKey);
-          if (facts.categories.length === 0 && !facts.bsn && !facts.template) return;
+          if (facts.categories.length === 0 && !facts.bsn && facts.byValue === undefined) return;
         }
         const state = stateOf(visit.node);
         const text = normalise(raw).text;
@@ -389,7 +405,7 @@ export class DetectionEngine {
               courseContent: false,
               alwaysInspect: state.always,
             }
-          : withTemplate(hintsFor(visit, state), visit.ownKey, raw, (key) => this.#factsOf(key));
+          : withValueNames(hintsFor(visit, state), visit.ownKey, raw, (key) => this.#factsOf(key));
         const candidates = special.candidates(
           text,
           hints,
@@ -486,7 +502,7 @@ export class DetectionEngine {
         name: isNameKey(key),
         courseContent: isCourseKey(key),
         personContent: isPersonKey(key),
-        template: TEMPLATE_KEY.test(squashKey(key)),
+        byValue: VALUE_NAMES.find((v) => v.key.test(squashKey(key))),
       };
       if (this.#keyFacts.size >= KEY_CACHE_LIMIT) this.#keyFacts.clear();
       this.#keyFacts.set(key, facts);

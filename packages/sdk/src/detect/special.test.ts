@@ -18,6 +18,9 @@ describe('special categories: statements about a person, not the topic', () => {
     ['Ze is zwanger en mag niet op de steiger.', 'health'],
     ['I am a member of the trade union at our site.', 'trade_union'],
     ['He was diagnosed with epilepsy last year.', 'health'],
+    // An ankle monitor worn, beside an ankle ligament torn.
+    ['Hij heeft tot juni een enkelband om, dus na 22u niet inplannen.', 'criminal'],
+    ['Ik heb mijn enkelband gescheurd en moet zes weken rusten.', 'health'],
     // A strong ending inside a compound, after its first part ("*kanker").
     ['Ik zit midden in een longkankeronderzoek, dinsdag kan ik niet.', 'health'],
     // Acronyms written letter by letter, and a picture for a word.
@@ -142,6 +145,14 @@ describe('special categories: statements about a person, not the topic', () => {
       ]);
     for (const value of ['Beste {voornaam}, je afspraak staat', 'VCA-B-2025', 'welkomstmail-v2'])
       expect(categoriesOf({ mail: { template: value } }), value).toEqual([]);
+  });
+
+  it('reads a refusal in a VOG field as criminal data, and a VOG asked for or received as none', () => {
+    expect(categoriesOf({ medewerkers: [{ vog_status: 'Geweigerd' }] })).toEqual([
+      'criminal /medewerkers/0/vog_status',
+    ]);
+    for (const value of ['aangevraagd', 'ontvangen', 'in behandeling'])
+      expect(categoriesOf({ medewerkers: [{ vog_status: value }] }), value).toEqual([]);
   });
 
   it('reads a pasted table: a column named for a category names its cells, and no more', () => {
