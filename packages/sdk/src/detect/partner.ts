@@ -78,7 +78,7 @@ const OWN: Record<Gender, RegExp> = {
 const SELF_NAMED = new RegExp(
   [
     "\\b(?:ik ben|ik heet|mijn naam is|my name is|i am|i'm)\\s+(\\p{Lu}\\p{Ll}+)",
-    '\\bik\\s*\\((\\p{Lu}\\p{Ll}+)\\)',
+    '\\bik\\s*\\((\\p{Lu}\\p{Ll}+)[\\s,)]',
     '\\b(?:groet|groeten|groetjes|groetje|gr|mvg|vriendelijke groet|liefs|doei|dank|dankjewel|regards|thanks|thx|bedankt|cheers)[\\s,.!-]+(\\p{Lu}\\p{Ll}+)',
     '^(\\p{Lu}\\p{Ll}+):',
     // "Pieter hier", "Hoi, Sanne hier": a chat's opening.
@@ -91,9 +91,9 @@ const SELF_NAMED = new RegExp(
 
 /** The writer saying their own gender ("ja ik ben ook een man", "yes im a guy"). */
 const WRITER_SAYS: Record<Gender, RegExp> = {
-  male: /\b(?:ik ben (?:ook )?een (?:man|vent|jongen|kerel)|i'?m (?:also )?a (?:guy|man|bloke)|ik als man|as a man|(?:ik ben|this is|i am|i'?m) (?:de |the |\w+'s )?(?:vader|papa|dad|father)\b)\b/,
+  male: /\b(?:ik ben (?:zelf )?(?:ook )?een (?:man|vent|jongen|kerel)|i'?m (?:also )?a (?:guy|man|bloke)|ik als man|as a man|(?:ik ben|this is|i am|i'?m) (?:de |the |\w+'s )?(?:vader|papa|dad|father)\b)\b/,
   female:
-    /\b(?:ik ben (?:ook )?een (?:vrouw|meid|meisje)|i'?m (?:also )?a (?:woman|girl)|ik als vrouw|as a woman|(?:de |ik ben )?duo-?moeder|(?:ik ben|this is|i am|i'?m) (?:de |the |\w+'s )?(?:moeder|mama|mom|mum|mother)\b)\b/,
+    /\b(?:ik ben (?:zelf )?(?:ook )?een (?:vrouw|meid|meisje)|i'?m (?:also )?a (?:woman|girl)|ik als vrouw|as a woman|(?:de |ik ben )?duo-?moeder|(?:ik ben|this is|i am|i'?m) (?:de |the |\w+'s )?(?:moeder|mama|mom|mum|mother)\b)\b/,
 };
 /** A couple said to be of one gender ("two guys", "twee vrouwen"), next to a word of a couple. */
 const COUPLE_OF: Record<Gender, RegExp> = {

@@ -249,6 +249,11 @@ describe("a same-sex partner, when the body gives the writer's gender", () => {
     ],
     [{ msg: "This is Tom's dad. My husband Mark will pick him up." }, ['sexual_orientation /msg']],
     [{ msg: 'Wij zijn samen de moeders van Jesse.' }, ['sexual_orientation /msg']],
+    [{ msg: 'Ik (Kees, 52) en mijn man Peter doen samen de cursus.' }, ['sexual_orientation /msg']],
+    [
+      { msg: 'Ik ga met mijn vriendin samenwonen (ik ben zelf ook een vrouw dus).' },
+      ['sexual_orientation /msg'],
+    ],
     [{ reden: 'Bruiloft van mijn broer en zijn vriend Bas.' }, ['sexual_orientation /reden']],
   ])('finds %j', (body, expected) => {
     expect(categoriesOf(body)).toEqual(expected);
