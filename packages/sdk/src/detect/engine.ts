@@ -88,16 +88,14 @@ const VALUE_NAMES: readonly (ValueNames & { key: RegExp })[] = [
 const VOG_REFUSED =
   /^(?:afgewezen|geweigerd|negatief|niet afgegeven|weigering|voornemen tot weigering|refused|denied|rejected)$/;
 
-/** The hints of a value, with the category its field names by the value's form, if it does. */
-function withValueNames(
-  hints: FieldHints,
-  key: string | undefined,
-  raw: string,
-  factsOf: (key: string) => KeyFacts,
-): FieldHints {
-  const byValue = key === undefined ? undefined : factsOf(key).byValue;
+/**
+ * The hints of a value (`text`, normalised), with the category its field names by the
+ * value's form, if it does.
+ */
+function withValueNames(hints: FieldHints, facts: KeyFacts | undefined, text: string): FieldHints {
+  const byValue = facts?.byValue;
   if (byValue === undefined || hints.ownCategories.has(byValue.category)) return hints;
-  if (!byValue.names(normalise(raw).text.trim())) return hints;
+  if (!byValue.names(text.trim())) return hints;
   return { ...hints, ownCategories: new Set([...hints.ownCategories, byValue.category]) };
 }
 
@@ -405,7 +403,11 @@ export class DetectionEngine {
               courseContent: false,
               alwaysInspect: state.always,
             }
-          : withValueNames(hintsFor(visit, state), visit.ownKey, raw, (key) => this.#factsOf(key));
+          : withValueNames(
+              hintsFor(visit, state),
+              visit.ownKey === undefined ? undefined : this.#factsOf(visit.ownKey),
+              text,
+            );
         const candidates = special.candidates(
           text,
           hints,

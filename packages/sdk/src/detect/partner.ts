@@ -53,22 +53,32 @@ const RELATIONSHIP =
   '(?:trouwen|getrouwd|bruiloft|huwelijk|verloofd|samenwonen|samenwonend|woon samen|wonen samen|samen met|relatie|partner|zwanger|kinderwens|adopt\\w*|married|wedding|engaged|live with|lives with|living with)';
 const HIS = "(?:zijn|zn|z'n|his)";
 const HER = '(?:haar|her)';
+/**
+ * A possessive with a partner word ("zijn man"), or with "vriend"/"vriendin" beside a word of a
+ * relationship either way ("zijn vriend en hij gaan trouwen", "bruiloft van … zijn vriend").
+ */
+function partnerOf(possessive: string, partners: string, friend: 'vriend' | 'vriendin'): RegExp {
+  // "vriend" must not be the start of "vriendin".
+  const word = friend === 'vriend' ? 'vriend\\b(?!in)' : 'vriendin\\b';
+  return new RegExp(
+    `\\b${possessive} (?:${partners})\\b|\\b${possessive} ${word}(?=[^.!?]{0,80}\\b${RELATIONSHIP})|\\b${RELATIONSHIP}\\b[^.!?]{0,80}\\b${possessive} ${word}`,
+  );
+}
+const HIS_PARTNERS = 'man|echtgenoot|husband|boyfriend';
+const HER_PARTNERS = 'vrouw|echtgenote|wife|girlfriend';
 /** Possessives that say the gender of both: "zijn man", "her wife". */
 const SAID: Record<Gender, RegExp> = {
-  male: new RegExp(
-    `\\b${HIS} (?:man|echtgenoot|husband|boyfriend)\\b|\\b${HIS} vriend\\b(?!in)(?=[^.!?]{0,80}\\b${RELATIONSHIP})|\\b${RELATIONSHIP}\\b[^.!?]{0,80}\\b${HIS} vriend\\b(?!in)`,
-  ),
-  female: new RegExp(
-    `\\b${HER} (?:vrouw|echtgenote|wife|girlfriend)\\b|\\b${HER} vriendin\\b(?=[^.!?]{0,80}\\b${RELATIONSHIP})|\\b${RELATIONSHIP}\\b[^.!?]{0,80}\\b${HER} vriendin\\b`,
-  ),
+  male: partnerOf(HIS, HIS_PARTNERS, 'vriend'),
+  female: partnerOf(HER, HER_PARTNERS, 'vriendin'),
 };
-/** The writer's own partner, by gender. */
+/** The writer's own partner, by gender ("my" has no word for a friend who is a partner). */
+const MINE = "(?:mijn|mn|m'n)";
 const OWN: Record<Gender, RegExp> = {
   male: new RegExp(
-    `\\b(?:mijn|mn|m'n|my) (?:man|echtgenoot|husband|boyfriend)\\b|\\b(?:mijn|mn|m'n) vriend\\b(?!in)(?=[^.!?]{0,80}\\b${RELATIONSHIP})|\\b${RELATIONSHIP}\\b[^.!?]{0,80}\\b(?:mijn|mn|m'n) vriend\\b(?!in)`,
+    `\\b(?:my) (?:${HIS_PARTNERS})\\b|${partnerOf(MINE, HIS_PARTNERS, 'vriend').source}`,
   ),
   female: new RegExp(
-    `\\b(?:mijn|mn|m'n|my) (?:vrouw|echtgenote|wife|girlfriend)\\b|\\b(?:mijn|mn|m'n) vriendin\\b(?=[^.!?]{0,80}\\b${RELATIONSHIP})|\\b${RELATIONSHIP}\\b[^.!?]{0,80}\\b(?:mijn|mn|m'n) vriendin\\b`,
+    `\\b(?:my) (?:${HER_PARTNERS})\\b|${partnerOf(MINE, HER_PARTNERS, 'vriendin').source}`,
   ),
 };
 /**
