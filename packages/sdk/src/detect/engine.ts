@@ -7,6 +7,7 @@ import { normalise } from './normalise.js';
 import {
   genderOfNameValue,
   genderOfValue,
+  FOREIGN_PARTNER_WORDS,
   partnerMention,
   type Gender,
   type PartnerMention,
@@ -142,6 +143,13 @@ const PARTNER_WORDS = [
   'mums',
   'moms',
   'dads',
+  // A spouse named ("getrouwd met Eva", "married to Tom").
+  'getrouwd',
+  'married',
+  'trouw',
+  'trouwen',
+  // The writer's partner as workers from elsewhere write it (partner.ts FOREIGN_OWN).
+  ...FOREIGN_PARTNER_WORDS,
 ];
 
 let shared:
@@ -279,7 +287,9 @@ export class DetectionEngine {
     // Genders the body gives (a gender field, a first name in a name field), and the
     // partners its texts name, for same-sex partner mentions once the walk is done.
     const genders = new Set<Gender>();
-    const mentions: { node: number; mention: PartnerMention }[] = [];
+    // The same per object: a chat message's sender names the writer of the text beside it.
+    const gendersIn = new Map<number, Set<Gender>>();
+    const mentions: { node: number; mention: PartnerMention; relationField: boolean }[] = [];
     const inherited = new Map<number, ReadonlySet<SpecialCategory>>();
     const course = new Set<number>();
     const ruleStates = new Map<number, RuleState>();
@@ -361,7 +371,13 @@ export class DetectionEngine {
             : facts.name
               ? genderOfNameValue(raw)
               : undefined;
-          if (gender !== undefined) genders.add(gender);
+          if (gender !== undefined) {
+            genders.add(gender);
+            const parent = walk.parent(visit.node);
+            let here = gendersIn.get(parent);
+            if (here === undefined) gendersIn.set(parent, (here = new Set()));
+            here.add(gender);
+          }
         }
         if (!isKey) notePart(visit, partOf(raw, visit));
         // The fast path: most strings hold no term and no number, and only a value in a
@@ -389,12 +405,10 @@ export class DetectionEngine {
         // Keys are names, not text, unless someone put a sentence in one.
         if (isKey && !text.includes(' ')) return;
         if (!isKey) {
-          const mention = partnerMention(
-            text,
-            raw,
-            visit.ownKey !== undefined && RELATION_KEY.test(squashKey(visit.ownKey)),
-          );
-          if (mention !== undefined) mentions.push({ node: visit.node, mention });
+          const relationField =
+            visit.ownKey !== undefined && RELATION_KEY.test(squashKey(visit.ownKey));
+          const mention = partnerMention(text, raw, relationField);
+          if (mention !== undefined) mentions.push({ node: visit.node, mention, relationField });
         }
         const hints = isKey
           ? {
@@ -471,12 +485,25 @@ export class DetectionEngine {
         add('bsn', split.node, split.finding.confidence, split.finding.rule);
     }
     // A partner of the same gender: said outright, or the writer's own whose gender the
-    // body gives (only one gender in it: a body about several people says nothing).
-    const writer = genders.size === 1 ? [...genders][0] : undefined;
-    for (const { node, mention } of mentions) {
+    // nearest object with a name or gender gives (a message's sender beside its text; for a
+    // relation field, whose own object names the partner, the one around it), else the
+    // body (only one gender in it: a body about several people says nothing).
+    const only = (set: ReadonlySet<Gender> | undefined) =>
+      set !== undefined && set.size === 1 ? [...set][0] : undefined;
+    const writerOf = (node: number, relationField: boolean): Gender | undefined => {
+      let object = walk.parent(node);
+      // A flat record ({"naam": …, "relatie": …}) has nothing around it: its own names stand.
+      if (relationField && walk.parent(object) >= 0) object = walk.parent(object);
+      for (; object >= 0; object = walk.parent(object)) {
+        const here = gendersIn.get(object);
+        if (here !== undefined) return only(here);
+      }
+      return relationField ? undefined : only(genders);
+    };
+    for (const { node, mention, relationField } of mentions) {
+      const writer = mention.writer ?? writerOf(node, relationField);
       const same =
-        mention.said !== undefined ||
-        (mention.own !== undefined && (mention.writer ?? writer) === mention.own);
+        mention.said !== undefined || (mention.own !== undefined && writer === mention.own);
       if (same && !stateOf(node).never.has('sexual_orientation'))
         add(
           'sexual_orientation',

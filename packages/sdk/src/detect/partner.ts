@@ -50,7 +50,7 @@ export function genderOfNameValue(raw: string): Gender | undefined {
 // "vriend"/"vriendin" is also just a friend: it counts as a partner only next to words
 // of a relationship.
 const RELATIONSHIP =
-  '(?:trouwen|getrouwd|bruiloft|huwelijk|verloofd|samenwonen|samenwonend|woon samen|wonen samen|samen met|relatie|partner|zwanger|kinderwens|adopt\\w*|married|wedding|engaged|live with|lives with|living with)';
+  '(?:trouw\\w*|getrouwd|bruiloft|huwelijk|verloofd|samenwonen|samenwonend|woon samen|wonen samen|samen met|(?:jaar|jaren|maanden) samen|relatie|partner|zwanger|kinderwens|adopt\\w*|married|wedding|engaged|live with|lives with|living with|years together)';
 const HIS = "(?:zijn|zn|z'n|his)";
 const HER = '(?:haar|her)';
 /**
@@ -66,6 +66,40 @@ function partnerOf(possessive: string, partners: string, friend: 'vriend' | 'vri
 }
 const HIS_PARTNERS = 'man|echtgenoot|husband|boyfriend';
 const HER_PARTNERS = 'vrouw|echtgenote|wife|girlfriend';
+/**
+ * The writer's partner as workers from elsewhere say it (normalised: no accents), only
+ * where the word means a partner and nothing else ("mi marido", "meine Frau", "moj maz";
+ * not German "Freund" or French "copain", which are also just friends).
+ */
+const FOREIGN_OWN: Record<Gender, string> = {
+  male: '(?:mi (?:marido|esposo|novio)|(?:o )?meu (?:marido|namorado)|mein(?:em)? (?:mann|ehemann)|mon mari|moj maz|mojego meza|sotul meu)',
+  female:
+    '(?:mi (?:esposa|mujer|novia)|(?:a )?minha (?:esposa|mulher|namorada)|meine(?:r)? (?:frau|ehefrau)|ma femme|moja zona|moja dziewczyna|sotia mea)',
+};
+/** The words of FOREIGN_OWN that no Dutch or English partner word covers, for the screen. */
+export const FOREIGN_PARTNER_WORDS = [
+  'marido',
+  'esposo',
+  'esposa',
+  'novio',
+  'novia',
+  'mujer',
+  'namorado',
+  'namorada',
+  'mulher',
+  'mann',
+  'ehemann',
+  'frau',
+  'ehefrau',
+  'mari',
+  'femme',
+  'maz',
+  'meza',
+  'zona',
+  'dziewczyna',
+  'sotul',
+  'sotia',
+];
 /** Possessives that say the gender of both: "zijn man", "her wife". */
 const SAID: Record<Gender, RegExp> = {
   male: partnerOf(HIS, HIS_PARTNERS, 'vriend'),
@@ -75,12 +109,18 @@ const SAID: Record<Gender, RegExp> = {
 const MINE = "(?:mijn|mn|m'n)";
 const OWN: Record<Gender, RegExp> = {
   male: new RegExp(
-    `\\b(?:my) (?:${HIS_PARTNERS})\\b|${partnerOf(MINE, HIS_PARTNERS, 'vriend').source}`,
+    `\\b(?:my) (?:${HIS_PARTNERS})\\b|\\b${FOREIGN_OWN.male}\\b|${partnerOf(MINE, HIS_PARTNERS, 'vriend').source}`,
   ),
   female: new RegExp(
-    `\\b(?:my) (?:${HER_PARTNERS})\\b|${partnerOf(MINE, HER_PARTNERS, 'vriendin').source}`,
+    `\\b(?:my) (?:${HER_PARTNERS})\\b|\\b${FOREIGN_OWN.female}\\b|${partnerOf(MINE, HER_PARTNERS, 'vriendin').source}`,
   ),
 };
+/**
+ * The writer's spouse by name, read in the text as written: "getrouwd met Eva", "ik trouw
+ * met Thomas", "married to Tom". The name's gender is the partner's.
+ */
+const SPOUSE_NAMED =
+  /\b(?:getrouwd met|trouw(?:en)? met|verloofd met|married to|engaged to)\s+(\p{Lu}\p{Ll}+)/giu;
 /**
  * Where a writer names themselves, read in the text as written (a name has a capital):
  * "ik ben Anouk", "Ik (Daan) …", "my name is …", a greeting's signature, "Kees: …".
@@ -101,7 +141,7 @@ const SELF_NAMED = new RegExp(
 
 /** The writer saying their own gender ("ja ik ben ook een man", "yes im a guy"). */
 const WRITER_SAYS: Record<Gender, RegExp> = {
-  male: /\b(?:ik ben (?:zelf )?(?:ook )?een (?:man|vent|jongen|kerel)|i'?m (?:also )?a (?:guy|man|bloke)|ik als man|as a man|(?:ik ben|this is|i am|i'?m) (?:de |the |\w+'s )?(?:vader|papa|dad|father)\b)\b/,
+  male: /\b(?:ik ben (?:zelf )?(?:ook )?een (?:man|vent|jongen|kerel|gast)|i'?m (?:also )?a (?:guy|man|bloke)|ik als man|as a man|(?:ik ben|this is|i am|i'?m) (?:de |the |\w+'s )?(?:vader|papa|dad|father)\b)\b/,
   female:
     /\b(?:ik ben (?:zelf )?(?:ook )?een (?:vrouw|meid|meisje)|i'?m (?:also )?a (?:woman|girl)|ik als vrouw|as a woman|(?:de |ik ben )?duo-?moeder|(?:ik ben|this is|i am|i'?m) (?:de |the |\w+'s )?(?:moeder|mama|mom|mum|mother)\b)\b/,
 };
@@ -139,21 +179,27 @@ export function partnerMention(
     if (SAID[g].test(text) || COUPLE_OF[g].test(text)) mention.said = g;
     if (OWN[g].test(text) || (relationField && PARTNER_VALUE[g].test(value))) mention.own ??= g;
   }
+  const spouse = mention.own === undefined ? namedGender(raw, SPOUSE_NAMED) : undefined;
+  if (spouse !== undefined) mention.own = spouse;
   if (mention.said === undefined && mention.own === undefined) return undefined;
   if (mention.own !== undefined) {
     for (const g of ['male', 'female'] as const) if (WRITER_SAYS[g].test(text)) mention.writer = g;
   }
   if (mention.own !== undefined && mention.writer === undefined) {
-    // The keywords match in any case; the name itself must start with a capital.
-    for (const m of raw.matchAll(SELF_NAMED)) {
-      const name = m.slice(1).find((g) => g !== undefined);
-      if (name === undefined || name[0] !== name[0]!.toUpperCase()) continue;
-      const gender = genderOfName(normalise(name).text);
-      if (gender !== undefined) {
-        mention.writer = gender;
-        break;
-      }
-    }
+    const writer = namedGender(raw, SELF_NAMED);
+    if (writer !== undefined) mention.writer = writer;
   }
   return mention;
+}
+
+/** The gender of the first name `pattern` captures in `raw` that is a known first name. */
+function namedGender(raw: string, pattern: RegExp): Gender | undefined {
+  // The keywords match in any case; the name itself must start with a capital.
+  for (const m of raw.matchAll(pattern)) {
+    const name = m.slice(1).find((g) => g !== undefined);
+    if (name === undefined || name[0] !== name[0]!.toUpperCase()) continue;
+    const gender = genderOfName(normalise(name).text);
+    if (gender !== undefined) return gender;
+  }
+  return undefined;
 }

@@ -255,6 +255,29 @@ describe("a same-sex partner, when the body gives the writer's gender", () => {
       ['sexual_orientation /msg'],
     ],
     [{ reden: 'Bruiloft van mijn broer en zijn vriend Bas.' }, ['sexual_orientation /reden']],
+    // A message's sender names the writer of the text beside it, whoever else writes in the
+    // thread; a spouse named; the writer's partner in the words of another language.
+    [
+      {
+        chat: [
+          { from: 'Anna Visser', text: 'Mijn man komt ook.' },
+          { from: 'Mark de Vries', text: 'mn man haalt me op om 5' },
+        ],
+      },
+      ['sexual_orientation /chat/1/text'],
+    ],
+    [
+      { naam: 'Marloes Bos', over_mij: 'Getrouwd met Eva, twee kinderen.' },
+      ['sexual_orientation /over_mij'],
+    ],
+    [
+      { perfil: { nombre: 'Carlos Gómez', contacto: { relacion: 'mi marido' } } },
+      ['sexual_orientation /perfil/contacto/relacion'],
+    ],
+    [
+      { name: 'Anna Vogel', bemerkung: 'Meine Frau macht den Kurs auch.' },
+      ['sexual_orientation /bemerkung'],
+    ],
   ])('finds %j', (body, expected) => {
     expect(categoriesOf(body)).toEqual(expected);
   });
@@ -271,6 +294,15 @@ describe("a same-sex partner, when the body gives the writer's gender", () => {
     { msg: 'Jeroen gaat met zijn vriend naar de film.' },
     { msg: 'De moeders van de cursisten zijn welkom op de diploma-uitreiking.' },
     { msg: "This is Tom's mum. My husband Mark will pick him up." },
+    // A relation field's own object names the partner, not the writer.
+    { employee: 'Dmytro Kovalenko', contact: { name: 'Olena Kovalenko', relationship: 'wife' } },
+    {
+      chat: [
+        { from: 'Anna Visser', text: 'mn man haalt me op' },
+        { from: 'Mark', text: 'ok' },
+      ],
+    },
+    { naam: 'Marloes Bos', over_mij: 'Getrouwd met Peter, twee kinderen.' },
   ])('finds nothing in %j', (body) => {
     expect(categoriesOf(body)).toEqual([]);
   });
