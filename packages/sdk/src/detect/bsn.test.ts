@@ -245,4 +245,65 @@ describe('BsnDetector', () => {
       { numRuns: 300 },
     );
   });
+
+  it('finds a named BSN typed with letters for digits throughout, or told in parts before its name', () => {
+    const engine = new DetectionEngine(DEFAULT_POLICY.detection);
+    const bsnOf = (value: unknown) =>
+      engine
+        .detect(value)
+        .findings.filter((f) => f.category === 'bsn')
+        .map((f) => f.rule);
+    const letters: Record<string, string> = { '0': 'O', '1': 'l' };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 100_000_000, max: 999_999_999 }).filter((n) => isBsn(String(n))),
+        (n) => {
+          const d = String(n);
+          // Every 0 and 1 typed as a letter, grouped 3-3-3: a group may hold no digit at all.
+          const typed = Array.from(d, (c) => letters[c] ?? c).join('');
+          const grouped = `${typed.slice(0, 3)} ${typed.slice(3, 6)} ${typed.slice(6)}`;
+          expect(bsnOf({ burgerservicenummer: grouped })).toHaveLength(1);
+          // In a text, a number must keep a digit to be read at all.
+          if (/\d/.test(typed)) expect(bsnOf({ note: `sofinummer: ${grouped}` })).toHaveLength(1);
+          const told = `het begint met ${d.slice(0, 4)}, dan ${d.slice(4, 6)}, en eindigt op ${d.slice(6)}. dat is mijn bsn`;
+          expect(bsnOf({ chat: told })).toEqual(['bsn.keyword-spread']);
+        },
+      ),
+      { numRuns: 200 },
+    );
+    // Read loosely only where the number is named: the same letters alone are words.
+    expect(bsnOf({ note: 'lol 224 o24 haha' })).toEqual([]);
+  });
+
+  it('takes a neighbouring field that names a personal number for the number beside it', () => {
+    const engine = new DetectionEngine(DEFAULT_POLICY.detection);
+    const bsnOf = (value: unknown) =>
+      engine
+        .detect(value)
+        .findings.filter((f) => f.category === 'bsn')
+        .map((f) => `${f.path} ${f.rule}`);
+    // 508473457 passes the elfproef.
+    expect(bsnOf({ rij: { 'ID-soort': 'BSN', 'ID-nr': '508473457' } })).toEqual([
+      '/rij/ID-nr bsn.field-name',
+    ]);
+    expect(bsnOf({ veld: 'sofinummer', nieuwe_waarde: '5O8473457' })).toEqual([
+      '/nieuwe_waarde bsn.field-name',
+    ]);
+    expect(bsnOf({ type: 'bsn', value: 508473457 })).toEqual(['/value bsn.field-name']);
+    // A field named for another kind of number stays that kind; a neighbour elsewhere says nothing.
+    expect(bsnOf({ label: 'bsn', ordernummer: '508473457' })).toEqual([]);
+    expect(bsnOf({ a: { type: 'bsn' }, b: { ordernummer: '508473457' } })).toEqual([]);
+  });
+
+  it('takes a name written before a number (key=value) for its field, and a link for a link', () => {
+    const engine = new DetectionEngine(DEFAULT_POLICY.detection);
+    const bsnOf = (text: string) =>
+      engine.detect({ text }).findings.filter((f) => f.category === 'bsn').length;
+    expect(bsnOf('healthcheck ok uptime_ms=508473457 queue=0')).toBe(0);
+    expect(bsnOf('ik krijg een 404 op https://leren.example.nl/cursus?id=508473457&lang=nl')).toBe(
+      0,
+    );
+    expect(bsnOf('https://leren.example.nl/?bsn=508473457')).toBe(1);
+    expect(bsnOf('export: bsn=508473457')).toBe(1);
+  });
 });

@@ -61,6 +61,11 @@ export interface KeyContext {
   own: string | undefined;
   /** Every field name on the path, innermost last. */
   path: readonly string[];
+  /**
+   * A neighbouring field of the same object names the value a personal number
+   * ({"ID-soort": "BSN", "ID-nr": "…"}, {"veld": "sofinummer", "nieuwe_waarde": "…"}).
+   */
+  namedBeside?: boolean;
 }
 
 // How far, in characters of the same value, a context word may stand from the number.
@@ -96,6 +101,8 @@ export class BsnDetector {
   readonly #suppressors: TermMatcher<true>;
   readonly #isBsnKey: (key: string) => boolean;
   readonly #isSuppressingKey: (key: string) => boolean;
+  /** Field names of another kind of number (bsn.json suppressingKeys). */
+  readonly #namesOther: (key: string) => boolean;
   readonly #model: Model | undefined;
   /** The identifying keywords, in the lexicon syntax (for the prefilter). */
   readonly keywordList: readonly string[];
@@ -113,8 +120,28 @@ export class BsnDetector {
     );
     this.#isBsnKey = compileKeyPatterns(data.keys);
     const suppressing = compileKeyPatterns(data.suppressingKeys);
+    this.#namesOther = suppressing;
     this.#isSuppressingKey = (key) =>
       suppressing(key) || (!this.#isBsnKey(key) && ID_OR_QUANTITY_KEY.test(squashKey(key)));
+  }
+
+  /**
+   * Whether the field says its value is a personal number: its name, or a neighbour naming
+   * it one where its own name says no other kind of number ("ID-nr" may be one, "ordernummer"
+   * never).
+   */
+  #namedField(keys: KeyContext): boolean {
+    if (this.#keyIs(keys, this.#isBsnKey)) return true;
+    return keys.namedBeside === true && !this.#keyIs(keys, this.#namesOther);
+  }
+
+  /** Whether a short text names a personal number, as a field beside a number may. */
+  namesNumberIn(text: string): boolean {
+    let named = false;
+    this.#keywords.scan(text, () => {
+      named = true;
+    });
+    return named;
   }
 
   /** Whether a field name alone says its value is a personal number. */
@@ -134,7 +161,22 @@ export class BsnDetector {
         if (finding !== undefined && (best === undefined || finding.confidence > best.confidence))
           best = finding;
       }
-    return best ?? this.#spread(text, runs);
+    best ??= this.#spread(text, runs);
+    if (best !== undefined || !this.#names(text, keys)) return best;
+    // A number named as one but typed with letters for digits throughout ("llO 224 O24"):
+    // read loosely, it counts only where the name stands near it, never as a bare number.
+    for (const run of digitRuns(text, true))
+      for (const candidate of numberCandidates(run)) {
+        if (candidate.layout !== 'lookalike') continue;
+        const finding = this.#judge(text, table, candidate, keys, runs.length, undefined);
+        if (finding !== undefined && NAMED_RULES.has(finding.rule)) return finding;
+      }
+    return undefined;
+  }
+
+  /** Whether a text, or the field it stands in, names a personal number. */
+  #names(text: string, keys: KeyContext): boolean {
+    return this.#namedField(keys) || this.namesNumberIn(text);
   }
 
   /**
@@ -143,17 +185,22 @@ export class BsnDetector {
    */
   #spread(text: string, runs: ReturnType<typeof digitRuns>): BsnFinding | undefined {
     if (runs.length < 2) return undefined;
+    const groups = runs.flatMap((run) => run.groups);
     let found: BsnFinding | undefined;
     this.#keywords.scan(text, (hit) => {
       if (found !== undefined) return;
-      let digits = '';
-      for (const run of runs)
-        for (const g of run.groups) {
-          if (g.start < hit.end || g.start > hit.end + SPREAD_AFTER || digits.length >= 9) continue;
-          digits += g.digits;
+      // The groups told after the keyword, or, when none are, before it ("begint met 9048,
+      // dan 56, en eindigt op 203. dat is mijn bsn").
+      const after = groups.filter((g) => g.start >= hit.end && g.start <= hit.end + SPREAD_AFTER);
+      const before = groups.filter((g) => g.end <= hit.start && g.end >= hit.start - SPREAD_AFTER);
+      for (const told of [after, before]) {
+        let digits = '';
+        for (const g of told) if (digits.length < 9) digits += g.digits;
+        if (digits.length === 9 && classify(digits) !== undefined) {
+          found = { confidence: 0.9, rule: 'bsn.keyword-spread' };
+          return;
         }
-      if (digits.length === 9 && classify(digits) !== undefined)
-        found = { confidence: 0.9, rule: 'bsn.keyword-spread' };
+      }
     });
     return found;
   }
@@ -186,7 +233,7 @@ export class BsnDetector {
     const digits = String(value).padStart(9, '0');
     const kind = classify(digits);
     if (kind === undefined) return undefined;
-    if (this.#keyIs(keys, this.#isBsnKey)) return { confidence: 0.97, rule: 'bsn.field-name' };
+    if (this.#namedField(keys)) return { confidence: 0.97, rule: 'bsn.field-name' };
     if (this.#keyIs(keys, this.#isSuppressingKey)) return undefined;
     // A bare number field: ids, counts and amounts are numbers too; nine digits that
     // pass are still likely enough to stop, eight digits (padded) are not.
@@ -254,7 +301,11 @@ export class BsnDetector {
   ): BsnFinding | undefined {
     const kind = classify(candidate.digits);
     if (kind === undefined) return undefined;
-    const header = table === undefined ? undefined : columnAt(table, text, candidate.start);
+    // A column's header, or a name written right before it ("uptime_ms=…", "?id=…"), is the
+    // number's field name.
+    const header =
+      (table === undefined ? undefined : columnAt(table, text, candidate.start)) ??
+      inlineKeyBefore(text, candidate.start);
     const keys = header === undefined ? given : { own: header, path: [...given.path, header] };
     const { start, end } = candidate;
     const keywordAt = this.#nearest(
@@ -274,11 +325,11 @@ export class BsnDetector {
     if (keywordAt !== undefined && (suppressorAt === undefined || keywordAt <= suppressorAt)) {
       return { confidence: 0.97, rule: `${prefix}.keyword` };
     }
-    if (this.#keyIs(keys, this.#isBsnKey) && suppressorAt === undefined) {
+    if (this.#namedField(keys) && suppressorAt === undefined) {
       return { confidence: 0.95, rule: 'bsn.field-name' };
     }
     if (suppressorAt !== undefined || this.#keyIs(keys, this.#isSuppressingKey)) return undefined;
-    if (looksLikePhoneOrMoney(text, start)) return undefined;
+    if (looksLikePhoneOrMoney(text, start) || insideLink(text, start)) return undefined;
     // Without a keyword an eight-digit number (a date, a KvK number) is too common, and
     // nine digits inside a longer number (an account, a card) are not a BSN.
     if (candidate.given === 8 || candidate.partOfLonger) return undefined;
@@ -343,6 +394,28 @@ export class BsnDetector {
     return nearest;
   }
 }
+
+const INLINE_KEY = /([a-z][a-z0-9_.-]{0,40}) ?= ?$/;
+
+/** The name a key=value pair gives the number at `at` ("uptime_ms=641387970"), if any. */
+function inlineKeyBefore(text: string, at: number): string | undefined {
+  return INLINE_KEY.exec(text.slice(Math.max(0, at - 44), at))?.[1];
+}
+
+/**
+ * Whether the number at `at` is part of a web address ("…/cursus?id=570358425&lang=nl"):
+ * a link's numbers are its pages' and records' ids; a BSN in one is named there, and the
+ * name is read first.
+ */
+function insideLink(text: string, at: number): boolean {
+  let from = at;
+  while (from > 0 && !/\s/.test(text[from - 1]!)) from--;
+  const token = text.slice(from, at);
+  return token.includes('://') || token.startsWith('www.');
+}
+
+/** Rules that stand on a name for the number, not on the number alone. */
+const NAMED_RULES = new Set<string>(['bsn.keyword', 'onderwijsnummer.keyword', 'bsn.field-name']);
 
 const WORD = /[a-z]+/g;
 const WORDS_WINDOW = 40;

@@ -120,7 +120,7 @@ const isSeparator = (c: number) => !isDigit(c) && !isLetter(c) && c !== 124; /* 
  * "12O456789", the "09O" of "278 059 09O"): a short token with one such letter, or a longer
  * one of at least five digits with up to three, each one of o l i s b.
  */
-function lookalikeDigits(token: string): string | undefined {
+function lookalikeDigits(token: string, loose: boolean): string | undefined {
   let digits = 0;
   let letters = 0;
   for (const ch of token) {
@@ -132,8 +132,13 @@ function lookalikeDigits(token: string): string | undefined {
   // eight or nine characters of digits and o, l, i, at least three of them digits.
   const wholeNumber =
     (token.length === 8 || token.length === 9) && digits >= 3 && !/[sb|]/.test(token);
+  // Read loosely (a text that names a personal number), any token of digits and such letters
+  // up to nine long is one: "llO 224 O24", "9lOO.85.4l9", "SS7-S19-47O".
   const fits =
-    token.length <= 4 ? digits >= 1 && letters <= 1 : (digits >= 5 && letters <= 3) || wholeNumber;
+    (loose && token.length <= 9) ||
+    (token.length <= 4
+      ? digits >= 1 && letters <= 1
+      : (digits >= 5 && letters <= 3) || wholeNumber);
   if (letters === 0 || !fits) return undefined;
   return Array.from(token, (ch) => LOOKALIKE[ch] ?? ch).join('');
 }
@@ -158,8 +163,10 @@ function tokens(text: string): { text: string; start: number; end: number }[] {
 /**
  * The digit runs of a normalised text: every group of digits (plain, with look-alike
  * letters, or number words), joined into runs where only short separators stand between.
+ * `loose`: read any short token of digits and look-alike letters as digits, even one with
+ * no digit ("llO"); only for a text that names a personal number, where "lol" is no word.
  */
-export function digitRuns(text: string): DigitRun[] {
+export function digitRuns(text: string, loose = false): DigitRun[] {
   const groups: DigitGroup[] = [];
   const toks = tokens(text);
   for (let k = 0; k < toks.length; k++) {
@@ -170,12 +177,15 @@ export function digitRuns(text: string): DigitRun[] {
       continue;
     }
     // Digits inside a word ("bsn123456782", "ref12345"): the digits are a group.
-    if (/\d/.test(t.text)) {
-      const read = lookalikeDigits(t.text);
+    const hasDigit = /\d/.test(t.text);
+    if (hasDigit || loose) {
+      const read = lookalikeDigits(t.text, loose);
       if (read !== undefined) {
         groups.push({ digits: read, start: t.start, end: t.end, lookalike: true, words: false });
         continue;
       }
+    }
+    if (hasDigit) {
       for (const m of t.text.matchAll(/\d+/g)) {
         const start = t.start + m.index;
         groups.push({

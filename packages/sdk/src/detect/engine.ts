@@ -114,6 +114,13 @@ const NO_CATEGORIES: ReadonlySet<never> = new Set();
 const OPEN: RuleState = { never: NO_CATEGORIES, always: NO_CATEGORIES };
 const KEY_CACHE_LIMIT = 10_000;
 const SAME_PARTNER_CONFIDENCE = 0.8;
+/** A value this short that names a personal number names its neighbour ("ID-soort": "BSN"). */
+const NAMING_VALUE_MAX = 40;
+/** Numbers kept per body to judge again when a neighbour names them. */
+const NAMED_BESIDE_LIMIT = 64;
+/** No finding, or one that stood on the number alone: a neighbour naming it says more. */
+const unnamed = (finding: BsnFinding | undefined) =>
+  finding === undefined || finding.rule.endsWith('.bare');
 /** Words of partner mentions, for the screen: the full path reads them in partner.ts. */
 const PARTNER_WORDS = [
   'man',
@@ -286,6 +293,10 @@ export class DetectionEngine {
     // inherited from enclosing fields, course content, and the field rules in force.
     // Genders the body gives (a gender field, a first name in a name field), and the
     // partners its texts name, for same-sex partner mentions once the walk is done.
+    // Values holding a number that made no finding, and the objects in which a short value
+    // names a personal number: such a number is judged again as named once the walk is done.
+    const unnamedNumbers: { node: number; value: string | number; keys: KeyContext }[] = [];
+    const namingObjects = new Set<number>();
     const genders = new Set<Gender>();
     // The same per object: a chat message's sender names the writer of the text beside it.
     const gendersIn = new Map<number, Set<Gender>>();
@@ -392,7 +403,9 @@ export class DetectionEngine {
         }
         const state = stateOf(visit.node);
         const text = normalise(raw).text;
-        if (!state.never.has('bsn') && mayHoldDigits(text)) {
+        // A field named for the number is read even without a digit: "lOO OOO Olo".
+        const bsnField = !isKey && visit.ownKey !== undefined && this.#factsOf(visit.ownKey).bsn;
+        if (!state.never.has('bsn') && (mayHoldDigits(text) || bsnField)) {
           const finding = bsn.inText(
             text,
             isKey ? { own: undefined, path: [] } : keyContext(visit),
@@ -401,7 +414,11 @@ export class DetectionEngine {
           );
           if (finding !== undefined)
             add('bsn', visit.node, finding.confidence, finding.rule, isKey);
+          if (!isKey && unnamed(finding) && unnamedNumbers.length < NAMED_BESIDE_LIMIT)
+            unnamedNumbers.push({ node: visit.node, value: text, keys: keyContext(visit) });
         }
+        if (!isKey && text.length <= NAMING_VALUE_MAX && bsn.namesNumberIn(text))
+          namingObjects.add(walk.parent(visit.node));
         // Keys are names, not text, unless someone put a sentence in one.
         if (isKey && !text.includes(' ')) return;
         if (!isKey) {
@@ -458,6 +475,8 @@ export class DetectionEngine {
             observe && ((c) => observe(walk.pointer(visit.node), c)),
           );
           if (finding !== undefined) add('bsn', visit.node, finding.confidence, finding.rule);
+          if (unnamed(finding) && unnamedNumbers.length < NAMED_BESIDE_LIMIT)
+            unnamedNumbers.push({ node: visit.node, value: scalar, keys: keyContext(visit) });
         }
         const scalars = special.scalarCandidates(
           scalar,
@@ -483,6 +502,13 @@ export class DetectionEngine {
       );
       if (split !== undefined && !stateOf(split.node).never.has('bsn'))
         add('bsn', split.node, split.finding.confidence, split.finding.rule);
+    }
+    for (const { node, value, keys } of unnamedNumbers) {
+      if (!namingObjects.has(walk.parent(node))) continue;
+      const named = { ...keys, namedBeside: true };
+      const finding =
+        typeof value === 'number' ? bsn.inNumber(value, named) : bsn.inText(value, named);
+      if (finding !== undefined) add('bsn', node, finding.confidence, finding.rule);
     }
     // A partner of the same gender: said outright, or the writer's own whose gender the
     // nearest object with a name or gender gives (a message's sender beside its text; for a

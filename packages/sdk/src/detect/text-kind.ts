@@ -16,10 +16,17 @@ export class TextKind {
   readonly #plain: { sum?: number } = {};
   readonly #crossed = new Map<SpecialCategory, { sum?: number }>();
 
-  constructor(words: readonly Word[]) {
+  /**
+   * `terms`: the lexicon's terms found in the text. Their words are left out: the kind of a
+   * text is in its other words, and a lesson full of health words ("hepatitis", "hernia",
+   * "puffer") would otherwise read as a text about someone's health.
+   */
+  constructor(words: readonly Word[], terms: readonly { first: number; last: number }[]) {
+    const inTerm = new Set<number>();
+    for (const t of terms) for (let i = t.first; i <= t.last; i++) inTerm.add(i);
     for (let i = 0; i < words.length && this.#words.length < TEXT_KIND_WORDS; i++) {
       const word = words[i]!;
-      if (word.text.length > 2 && !this.#hashes.includes(word.hash)) {
+      if (word.text.length > 2 && !inTerm.has(i) && !this.#hashes.includes(word.hash)) {
         this.#words.push(word.text);
         this.#hashes.push(word.hash);
       }
