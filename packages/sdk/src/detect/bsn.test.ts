@@ -13,6 +13,14 @@ const none = { own: undefined, path: [] };
 const find = (text: string, keys: { own: string | undefined; path: string[] } = none) =>
   detector.inText(normalise(text).text, keys);
 
+/** The engine's BSN findings in `value`, as `show` writes each. */
+const engine = new DetectionEngine(DEFAULT_POLICY.detection);
+const bsnFindings = (value: unknown, show: (f: { path: string; rule: string }) => string) =>
+  engine
+    .detect(value)
+    .findings.filter((f) => f.category === 'bsn')
+    .map(show);
+
 // Valid by the elfproef: 111222333, 123456782, 229441932; not: 123456789.
 describe('BsnDetector', () => {
   it.each([
@@ -120,7 +128,6 @@ describe('BsnDetector', () => {
   });
 
   it('finds a BSN next to its keyword in every layout people paste, through the whole engine', () => {
-    const engine = new DetectionEngine(DEFAULT_POLICY.detection);
     const valid = fc
       .integer({ min: 100_000_000, max: 999_999_999 })
       .map(String)
@@ -169,7 +176,6 @@ describe('BsnDetector', () => {
   });
 
   it('finds a BSN told digit by digit in words (a voice note, a phone call), in Dutch or English', () => {
-    const engine = new DetectionEngine(DEFAULT_POLICY.detection);
     const dutch = ['nul', 'een', 'twee', 'drie', 'vier', 'vijf', 'zes', 'zeven', 'acht', 'negen'];
     const english = [
       'zero',
@@ -209,12 +215,7 @@ describe('BsnDetector', () => {
   });
 
   it('finds a whole BSN typed with the letters nearest the digits, and a BSN field by its name', () => {
-    const engine = new DetectionEngine(DEFAULT_POLICY.detection);
-    const bsnOf = (value: unknown) =>
-      engine
-        .detect(value)
-        .findings.filter((f) => f.category === 'bsn')
-        .map((f) => f.path);
+    const bsnOf = (value: unknown) => bsnFindings(value, (f) => f.path);
     // 101431508 and 988054000 pass the elfproef.
     expect(bsnOf({ note: 'zijn bsn. het is lOl43l5O8 , van zijn pas overgetikt' })).toEqual([
       '/note',
@@ -227,9 +228,7 @@ describe('BsnDetector', () => {
   });
 
   it('finds a BSN given as a negative JSON number, as an array of digits, or over two fields', () => {
-    const engine = new DetectionEngine(DEFAULT_POLICY.detection);
-    const bsnOf = (value: unknown) =>
-      engine.detect(value).findings.filter((f) => f.category === 'bsn');
+    const bsnOf = (value: unknown) => bsnFindings(value, (f) => f.rule);
     fc.assert(
       fc.property(
         fc.integer({ min: 100_000_000, max: 999_999_999 }).filter((n) => isBsn(String(n))),
@@ -247,12 +246,7 @@ describe('BsnDetector', () => {
   });
 
   it('finds a named BSN typed with letters for digits throughout, or told in parts before its name', () => {
-    const engine = new DetectionEngine(DEFAULT_POLICY.detection);
-    const bsnOf = (value: unknown) =>
-      engine
-        .detect(value)
-        .findings.filter((f) => f.category === 'bsn')
-        .map((f) => f.rule);
+    const bsnOf = (value: unknown) => bsnFindings(value, (f) => f.rule);
     const letters: Record<string, string> = { '0': 'O', '1': 'l' };
     fc.assert(
       fc.property(
@@ -276,12 +270,7 @@ describe('BsnDetector', () => {
   });
 
   it('takes a neighbouring field that names a personal number for the number beside it', () => {
-    const engine = new DetectionEngine(DEFAULT_POLICY.detection);
-    const bsnOf = (value: unknown) =>
-      engine
-        .detect(value)
-        .findings.filter((f) => f.category === 'bsn')
-        .map((f) => `${f.path} ${f.rule}`);
+    const bsnOf = (value: unknown) => bsnFindings(value, (f) => `${f.path} ${f.rule}`);
     // 508473457 passes the elfproef.
     expect(bsnOf({ rij: { 'ID-soort': 'BSN', 'ID-nr': '508473457' } })).toEqual([
       '/rij/ID-nr bsn.field-name',
@@ -296,9 +285,7 @@ describe('BsnDetector', () => {
   });
 
   it('takes a name written before a number (key=value) for its field, and a link for a link', () => {
-    const engine = new DetectionEngine(DEFAULT_POLICY.detection);
-    const bsnOf = (text: string) =>
-      engine.detect({ text }).findings.filter((f) => f.category === 'bsn').length;
+    const bsnOf = (text: string) => bsnFindings({ text }, (f) => f.rule).length;
     expect(bsnOf('healthcheck ok uptime_ms=508473457 queue=0')).toBe(0);
     expect(bsnOf('ik krijg een 404 op https://leren.example.nl/cursus?id=508473457&lang=nl')).toBe(
       0,
