@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createGuard } from '../guard.js';
 import type { FieldRule } from '../policy/types.js';
+import { DEFAULT_POLICY } from '../policy/defaults.js';
+import { DetectionEngine } from './engine.js';
 
 const guard = createGuard();
 const categoriesOf = (value: unknown) =>
@@ -81,6 +83,25 @@ describe('special categories: statements about a person, not the topic', () => {
     expect(categoriesOf({ note: 'Hij draagt sinds zijn veroordeling een enkelband.' })).toEqual([
       'criminal /note',
     ]);
+    // Two words read as one ("enkelband en" as "enkelbanden") do not push out the term as
+    // written.
+    expect(
+      categoriesOf({ note: 'Ik heb een enkelband en moet om 20:00 thuis zijn, mag het online?' }),
+    ).toEqual(['criminal /note']);
+  });
+
+  it('gives the model the shape of the words around a term, not only the words', () => {
+    const engine = new DetectionEngine(DEFAULT_POLICY.detection);
+    const shapes = (text: string) => {
+      const out = new Set<string>();
+      engine.detect({ text }, (_, c) => {
+        for (const n of c.features.names ?? []) if (n.startsWith('sh:')) out.add(n);
+      });
+      return [...out];
+    };
+    // A name and a verb before the term; a heading's generic word and a number.
+    expect(shapes('Noor heeft epilepsie, zie map')).toContain('sh:^Cv_');
+    expect(shapes('Module 4: Diabetes op de werkvloer')).toContain('sh:^gD_');
   });
 
   it('reads a phrase whose verb Dutch splits around other words', () => {

@@ -360,6 +360,17 @@ export class SpecialCategoryDetector {
       const after = words[m.last + k];
       if (after !== undefined && m.last + k < to) f.pair(AFTER[k]!, after.text, hashes[m.last + k]);
     }
+    addShapes(
+      f,
+      category,
+      m,
+      words,
+      context,
+      termsAt,
+      from,
+      to,
+      raw.length === text.length ? raw : undefined,
+    );
     const h1 = m.first - 1 >= from ? hashes[m.first - 1]! : EDGE;
     const h2 = m.first - 2 >= from ? hashes[m.first - 2]! : EDGE;
     const named = (k: number) => (m.first - k >= from ? words[m.first - k]!.text : '^');
@@ -416,6 +427,60 @@ export class SpecialCategoryDetector {
   }
 }
 
+/** One letter per kind of context word, in the order a word is given one (see shapeOf). */
+const SHAPE_OF_KIND: readonly [ContextKind, string][] = [
+  ['negation', 'n'],
+  ['idiom', 'i'],
+  ['subject', 's'],
+  ['family', 'f'],
+  ['role', 'r'],
+  ['statement', 'v'],
+  ['generic', 'g'],
+];
+const SHAPE_NAMES = crossed('sh');
+
+/**
+ * The shape of the words right around a term: each word as the kind of context it is
+ * (s subject, v statement, r role, g generic …), a capitalised word (a name, a heading) as
+ * C, digits as D, another term as T, any other word as w. "ik heb epilepsie" and "Noor
+ * heeft epilepsie" are "s v _" and "C v _"; "Module 4: Diabetes" is "g D _". Shapes say
+ * who a term is about in a way that holds for words no writer of the corpus used.
+ */
+function addShapes(
+  f: FeatureSet,
+  category: SpecialCategory,
+  m: TermMatch<TermPayload>,
+  words: readonly Word[],
+  context: readonly (ReadonlySet<ContextKind> | undefined)[],
+  termsAt: readonly (readonly SpecialCategory[] | undefined)[],
+  from: number,
+  to: number,
+  raw: string | undefined,
+): void {
+  const shape = (i: number): string => {
+    if (i < from || i >= to) return '^';
+    const kinds = context[i];
+    if (kinds !== undefined)
+      for (const [kind, letter] of SHAPE_OF_KIND) if (kinds.has(kind)) return letter;
+    if (termsAt[i] !== undefined) return 'T';
+    const word = words[i]!;
+    const c = raw === undefined ? 0 : raw.charCodeAt(word.start);
+    if (c >= 65 && c <= 90) return 'C';
+    const first = word.text.charCodeAt(0);
+    return first >= 48 && first <= 57 ? 'D' : 'w';
+  };
+  const b2 = shape(m.first - 2);
+  const b1 = shape(m.first - 1);
+  const a1 = shape(m.last + 1);
+  const before = `${shape(m.first - 3)}${b2}${b1}_`;
+  const around = `${b1}_${a1}`;
+  const after = `_${a1}${shape(m.last + 2)}`;
+  for (const shapes of [before, around, after]) {
+    f.add(`sh:${shapes}`);
+    f.add(`${SHAPE_NAMES[category]}${shapes}`);
+  }
+}
+
 function addKeyFeatures(f: FeatureSet, category: SpecialCategory, hints: FieldHints): void {
   if (hints.ownKey !== undefined)
     for (const k of keyWords(hints.ownKey)) {
@@ -457,10 +522,12 @@ function ruleScore(
  * judgment takes the most confident of them.
  */
 function longestAcrossCategories<T extends TermMatch<TermPayload>>(matches: T[]): T[] {
-  // Per word, the longest phrase over it: phrases are a few words, so this is linear.
+  // Per word, the longest phrase over it: phrases are a few words, so this is linear. Only a
+  // phrase as written counts: words read as one ("enkelband en" as "enkelbanden") or a
+  // misspelling must not push out a term that stands there as written ("enkelband").
   let longest: (T | undefined)[] | undefined;
   for (const m of matches) {
-    if (m.last === m.first) continue;
+    if (m.last === m.first || m.match === 'joined' || m.match === 'fuzzy') continue;
     longest ??= [];
     for (let i = m.first; i <= m.last; i++) {
       const current = longest[i];
