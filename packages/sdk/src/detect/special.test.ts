@@ -88,6 +88,10 @@ describe('special categories: statements about a person, not the topic', () => {
     expect(
       categoriesOf({ note: 'Ik heb een enkelband en moet om 20:00 thuis zijn, mag het online?' }),
     ).toEqual(['criminal /note']);
+    // Nor is a word joined to a word of two letters: "vast en" is no "vasten".
+    expect(categoriesOf({ note: 'De printer zit vast en de les begint zo.' })).not.toContain(
+      'religion /note',
+    );
   });
 
   it('gives the model the shape of the words around a term, not only the words', () => {

@@ -221,9 +221,13 @@ export class TermIndex<T> {
       if (word.leet !== undefined) found = [...found, ...this.#matchWord(word.leet, 'leet', typos)];
       // Two words that are one term written apart ("suiker ziekte", "long-kanker"): read
       // where the second word is a term of its own, as the screen sees it.
+      // A word of one or two letters ("en", "in", "op") is a word of its own, not half of
+      // a term: "zit vast en" is no "vasten", "enkelband en" no "enkelbanden".
       const next = words[i + 1];
       if (
         next !== undefined &&
+        next.text.length > 2 &&
+        word.text.length > 2 &&
         next.start - word.end === 1 &&
         next.sentence === word.sentence &&
         this.#matchWord(next.text, 'exact', false, next.hash).length > 0
