@@ -208,7 +208,7 @@ export class SpecialCategoryDetector {
     const termsAt: SpecialCategory[][] = [];
     for (const m of matches) (termsAt[m.first] ??= []).push(m.entry.payload.category);
     const hashes = words.map((w) => w.hash);
-    const textKind = new TextKind(words, found);
+    const textKind = new TextKind(words, found, context);
     for (const m of matches)
       out.push(
         this.#termCandidate(
