@@ -4,7 +4,7 @@ import { DEFAULT_POLICY } from '../policy/defaults.js';
 import { readDataFile } from './data.js';
 import { DetectionEngine, sharedPrefilter } from './engine.js';
 import { screenJson } from './json-screen.js';
-import { lexicons, SPECIAL_CATEGORIES } from './lexicon.js';
+import { asWritten, lexicons, SPECIAL_CATEGORIES } from './lexicon.js';
 import { disguised, UNICODE_SEPARATORS, UNICODE_WORDS } from './unicode.fixture.js';
 
 const engine = new DetectionEngine(DEFAULT_POLICY.detection);
@@ -35,7 +35,7 @@ const keyWords = [
   'constructor',
 ];
 const words = [
-  ...lexicons().termList.map((t) => unstar(t.term)),
+  ...lexicons().termList.map((t, i) => asWritten(t.term, i)),
   '9f3c1ad07e44b2a8c6d1e0f5',
   'FMR:3f9a0c71b2e84d5566aa',
   'cursist',

@@ -45,6 +45,51 @@ export interface CompiledLexicons {
   contextKeyCategory: Map<SpecialCategory, (key: string) => boolean>;
   /** Every category term, in the lexicon syntax, and whether it may stand in a compound. */
   termList: readonly { term: string; compound: boolean }[];
+  /** The word classes terms name as `@class` (the lexicon syntax of each word). */
+  classes: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * A term as a text could hold it (for tests that write terms into texts): each `@class`
+ * as the `pick`-th word of its class, without the lexicon's `*` and `~`.
+ */
+export function asWritten(term: string, pick = 0): string {
+  const { classes } = lexicons();
+  return term
+    .replace(/@(\w+)/g, (_, name: string) => {
+      const words = classes[name] ?? [];
+      return words[pick % Math.max(1, words.length)] ?? '';
+    })
+    .replaceAll('*', '')
+    .replace(/ ~ /g, ' ');
+}
+
+/**
+ * Terms made from templates ("{family_nl} ~ uit @place"): a `{slot}` is expanded into one
+ * term per word, an `@class` stays for the term index to match as any word of the class,
+ * so that no combination of a family word and a place is left out because no one listed it.
+ */
+interface TemplateFile {
+  expand: Record<string, string[]>;
+  classes: Record<string, string[]>;
+  templates: { pattern: string }[];
+}
+
+function expandTemplates(file: TemplateFile): string[] {
+  const out = new Set<string>();
+  for (const { pattern } of file.templates) {
+    let terms = [pattern];
+    for (const [slot, words] of Object.entries(file.expand)) {
+      const mark = `{${slot}}`;
+      if (!pattern.includes(mark)) continue;
+      terms = terms.flatMap((t) => words.map((w) => t.replace(mark, w)));
+    }
+    for (const t of terms) {
+      if (t.includes('{')) throw new Error(`lexicon template "${pattern}" names an unknown slot`);
+      out.add(t);
+    }
+  }
+  return [...out];
 }
 
 let compiled: CompiledLexicons | undefined;
@@ -62,6 +107,9 @@ export function lexicons(): CompiledLexicons {
     keyCategory.set(category, compileKeyPatterns(file.keys));
     contextKeyCategory.set(category, compileKeyPatterns(file.contextKeys));
   }
+  const origin = readDataFile<TemplateFile>('lexicon/ethnicity-origin.json');
+  for (const t of expandTemplates(origin))
+    terms.push({ term: t, payload: { category: 'ethnicity', strength: 'strong' } });
   const context = readDataFile<ContextFile>('lexicon/context.json');
   const contextTerms = (
     ['subject', 'role', 'statement', 'generic', 'negation', 'family', 'idiom'] as const
@@ -70,12 +118,13 @@ export function lexicons(): CompiledLexicons {
     // Strong terms may stand inside a compound ("longkankeronderzoek"); weak ones may not.
     terms: new TermIndex(
       terms.map((t) => ({ ...t, compound: t.payload.strength === 'strong' })),
-      { typos: true },
+      { typos: true, classes: origin.classes },
     ),
     context: new TermIndex(contextTerms, { typos: false }),
     keyCategory,
     contextKeyCategory,
     termList: terms.map((t) => ({ term: t.term, compound: t.payload.strength === 'strong' })),
+    classes: origin.classes,
   };
   return compiled;
 }

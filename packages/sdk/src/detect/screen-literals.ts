@@ -54,7 +54,10 @@ export function screenTerm(
 ): { literal: ScreenLiteral } | { phrase: ScreenLiteral[] } | undefined {
   const spaced = term.split(' ');
   const free = spaced.length > 1 ? spaced.find((w) => alone.has(w)) : undefined;
-  const patterns = (free === undefined ? spaced : [free]).flatMap(parseWord);
+  // A word of a class (`@place`) could be any of many: the phrase is screened by its others.
+  const patterns = (free === undefined ? spaced : [free])
+    .flatMap(parseWord)
+    .filter((p) => p.wordClass === undefined);
   if (patterns.length === 0) return undefined;
   // Of a phrase of function words only ("uit de kom"), articles and the like are left out
   // where two longer words remain: they are in almost every text.

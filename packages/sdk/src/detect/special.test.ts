@@ -94,6 +94,21 @@ describe('special categories: statements about a person, not the topic', () => {
     );
   });
 
+  it('reads origin told through family, for every family word and every place', () => {
+    // No list holds these combinations: the templates meet each family word with each place.
+    expect(categoriesOf({ note: 'Mijn oma komt oorspronkelijk uit Kaapverdië.' })).toEqual([
+      'ethnicity /note',
+    ]);
+    expect(categoriesOf({ note: 'Beide ouders zijn geboren in Ghana.' })).toEqual([
+      'ethnicity /note',
+    ]);
+    expect(categoriesOf({ note: 'Born in Amsterdam, my parents are from Nigeria.' })).toEqual([
+      'ethnicity /note',
+    ]);
+    // A place without a family says no origin.
+    expect(categoriesOf({ note: 'De levering komt uit Polen.' })).toEqual([]);
+  });
+
   it('gives the model the shape of the words around a term, not only the words', () => {
     const engine = new DetectionEngine(DEFAULT_POLICY.detection);
     const shapes = (text: string) => {

@@ -13,6 +13,10 @@ export interface WordPattern {
   open: boolean;
   /** `*stem`: the word may begin before the literal. */
   closedBefore: boolean;
+  /** `@class`: any one word of a class the index was given ("@place"); the literal is empty. */
+  wordClass?: string;
+  /** The class's own patterns, once the index has resolved it. */
+  anyOf?: readonly WordPattern[];
 }
 
 export interface TermEntry<T> {
@@ -30,7 +34,10 @@ export interface TermEntry<T> {
 const GAP_WORDS = 3;
 
 /** A term's word patterns, with the gap each may follow. */
-function parseTerm(term: string): { words: WordPattern[]; gaps: number[] | undefined } {
+function parseTerm(
+  term: string,
+  classes: ReadonlyMap<string, readonly WordPattern[]>,
+): { words: WordPattern[]; gaps: number[] | undefined } {
   const words: WordPattern[] = [];
   const gaps: number[] = [];
   let gap = 0;
@@ -40,7 +47,12 @@ function parseTerm(term: string): { words: WordPattern[]; gaps: number[] | undef
       continue;
     }
     for (const p of parseWord(token)) {
-      words.push(p);
+      if (p.wordClass !== undefined) {
+        const anyOf = classes.get(p.wordClass);
+        if (anyOf === undefined) throw new Error(`term "${term}" names an unknown class`);
+        if (words.length === 0) throw new Error(`term "${term}" must not start with a class`);
+        words.push({ ...p, anyOf });
+      } else words.push(p);
       gaps.push(gap);
       gap = 0;
     }
@@ -82,6 +94,8 @@ const COMPOUND_REST = /^(?:|s|e|en|es|n|[a-z]{4,})$/;
 
 /** The word patterns of one space-separated word of a term ("hiv-positief" is two). */
 export function parseWord(raw: string): WordPattern[] {
+  if (raw.startsWith('@'))
+    return [{ literal: '', open: false, closedBefore: true, wordClass: raw.slice(1) }];
   const leading = raw.startsWith('*');
   const trailing = raw.endsWith('*') && raw.length > 1;
   const core = raw.slice(leading ? 1 : 0, trailing ? -1 : undefined);
@@ -164,11 +178,18 @@ export class TermIndex<T> {
   #memoSize = 0;
 
   /** `typos`: match literals one or two edits away too (category terms, not context words). */
+  /**
+   * `options.classes`: word classes a term may name as `@class` after its first word, each
+   * a list of words in the term syntax ("marokkaans*").
+   */
   constructor(
     terms: readonly { term: string; payload: T; compound?: boolean }[],
-    options: { typos: boolean },
+    options: { typos: boolean; classes?: Readonly<Record<string, readonly string[]>> },
   ) {
     this.#typosOn = options.typos;
+    const classes = new Map(
+      Object.entries(options.classes ?? {}).map(([name, list]) => [name, list.flatMap(parseWord)]),
+    );
     const startLengths = new Set<number>();
     const endLengths = new Set<number>();
     const push = (map: Map<string, TermEntry<T>[]>, key: string, entry: TermEntry<T>) => {
@@ -177,7 +198,7 @@ export class TermIndex<T> {
       else if (!list.includes(entry)) list.push(entry);
     };
     for (const { term, payload, compound } of terms) {
-      const { words, gaps } = parseTerm(term);
+      const { words, gaps } = parseTerm(term, classes);
       if (words.length === 0) continue;
       const entry: TermEntry<T> =
         gaps === undefined ? { term, words, payload } : { term, words, payload, gaps };
@@ -400,6 +421,7 @@ export class TermIndex<T> {
 }
 
 function matchesPattern(text: string, p: WordPattern): boolean {
+  if (p.anyOf !== undefined) return p.anyOf.some((q) => matchesPattern(text, q));
   if (!p.closedBefore && p.open) return text.includes(p.literal);
   if (!p.closedBefore) return text.endsWith(p.literal);
   if (p.open) return text.startsWith(p.literal);
