@@ -293,4 +293,13 @@ describe('BsnDetector', () => {
     expect(bsnOf('https://leren.example.nl/?bsn=508473457')).toBe(1);
     expect(bsnOf('export: bsn=508473457')).toBe(1);
   });
+
+  it("gives the model a bare number's neighbouring field names", () => {
+    const names: string[] = [];
+    engine.detect({ artikel: 'ankerpunt', lot: '508473457', aantal: 4 }, (_, c) => {
+      if (c.category === 'bsn') names.push(...(c.features.names ?? []));
+    });
+    expect(names).toEqual(expect.arrayContaining(['bs:artikel', 'bs:aantal']));
+    expect(names).not.toContain('bs:lot');
+  });
 });

@@ -66,6 +66,8 @@ export interface KeyContext {
    * ({"ID-soort": "BSN", "ID-nr": "…"}, {"veld": "sofinummer", "nieuwe_waarde": "…"}).
    */
   namedBeside?: boolean;
+  /** The other field names of the value's object met before it, if any. */
+  siblings?: readonly string[] | undefined;
 }
 
 // How far, in characters of the same value, a context word may stand from the number.
@@ -258,6 +260,8 @@ export class BsnDetector {
     }
     for (let i = 0; i < keys.path.length - 1; i++)
       for (const w of keyWords(keys.path[i]!)) f.pair('bg:', w);
+    for (const sibling of keys.siblings ?? [])
+      if (sibling !== keys.own) for (const w of keyWords(sibling)) f.pair('bs:', w);
     return f;
   }
 

@@ -116,6 +116,8 @@ const KEY_CACHE_LIMIT = 10_000;
 const SAME_PARTNER_CONFIDENCE = 0.8;
 /** A value this short that names a personal number names its neighbour ("ID-soort": "BSN"). */
 const NAMING_VALUE_MAX = 40;
+/** Field names of one object a number's judgment reads. */
+const SIBLING_KEYS = 12;
 /** Numbers kept per body to judge again when a neighbour names them. */
 const NAMED_BESIDE_LIMIT = 64;
 /** No finding, or one that stood on the number alone: a neighbour naming it says more. */
@@ -328,9 +330,13 @@ export class DetectionEngine {
       };
     };
     // The field names around a value, innermost last (for "factuur": { "nummer": … }).
+    // The field names met so far in each object: a number's neighbours say what it is
+    // ({"naam": …, "geboortedatum": …, "nummer": …} against {"artikel": …, "lot": …}).
+    const keysIn = new Map<number, string[]>();
     const keyContext = (visit: Visit): KeyContext => ({
       own: visit.ownKey,
       path: walk.segments(visit.node).filter((s): s is string => typeof s === 'string'),
+      siblings: keysIn.get(walk.parent(visit.node)),
     });
     // Neighbouring values of one object or array that hold only a few digits each, in
     // order: a number split over fields or items ({"bsn1": "1234", "bsn2": "56782"}), or
@@ -375,6 +381,12 @@ export class DetectionEngine {
         return state.never.size < 10 || state.always.size > 0;
       },
       string: (raw, visit, isKey) => {
+        if (isKey) {
+          const parent = walk.parent(visit.node);
+          const keys = keysIn.get(parent);
+          if (keys === undefined) keysIn.set(parent, [raw]);
+          else if (keys.length < SIBLING_KEYS) keys.push(raw);
+        }
         if (!isKey && visit.ownKey !== undefined) {
           const facts = this.#factsOf(visit.ownKey);
           const gender = facts.gender
