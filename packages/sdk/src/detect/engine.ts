@@ -116,7 +116,7 @@ const KEY_CACHE_LIMIT = 10_000;
 const SAME_PARTNER_CONFIDENCE = 0.8;
 /** A value this short that names a personal number names its neighbour ("ID-soort": "BSN"). */
 const NAMING_VALUE_MAX = 40;
-/** Field names of one object a number's judgment reads. */
+/** Field names of one object a value's judgment reads. */
 const SIBLING_KEYS = 12;
 /** Numbers kept per body to judge again when a neighbour names them. */
 const NAMED_BESIDE_LIMIT = 64;
@@ -310,12 +310,17 @@ export class DetectionEngine {
     const inheritedOf = (node: number): ReadonlySet<SpecialCategory> =>
       inherited.get(node) ?? NO_CATEGORIES;
 
+    // The field names of each object (the walk reads an object's keys before its values):
+    // a value's neighbours say what kind of record it stands in ({"naam", "geboortedatum",
+    // "nummer"} against {"artikel", "lot"}; {"lesson", "module"} against {"naam", "reden"}).
+    const keysIn = new Map<number, string[]>();
     const hintsFor = (visit: Visit, state: RuleState): FieldHints => {
       const own = visit.ownKey === undefined ? undefined : this.#factsOf(visit.ownKey);
       const parentSegment = walk.segment(walk.parent(visit.node));
       return {
         ownKey: visit.ownKey,
         parentKey: typeof parentSegment === 'string' ? parentSegment : undefined,
+        siblings: keysIn.get(walk.parent(visit.node)),
         categories: inheritedOf(visit.node),
         ownCategories:
           own === undefined || own.categories.length === 0
@@ -330,9 +335,6 @@ export class DetectionEngine {
       };
     };
     // The field names around a value, innermost last (for "factuur": { "nummer": … }).
-    // The field names met so far in each object: a number's neighbours say what it is
-    // ({"naam": …, "geboortedatum": …, "nummer": …} against {"artikel": …, "lot": …}).
-    const keysIn = new Map<number, string[]>();
     const keyContext = (visit: Visit): KeyContext => ({
       own: visit.ownKey,
       path: walk.segments(visit.node).filter((s): s is string => typeof s === 'string'),

@@ -123,6 +123,16 @@ describe('special categories: statements about a person, not the topic', () => {
     expect(shapes('Module 4: Diabetes op de werkvloer')).toContain('sh:^gD_');
   });
 
+  it("gives the model the other field names of a value's object", () => {
+    const engine = new DetectionEngine(DEFAULT_POLICY.detection);
+    const names: string[] = [];
+    engine.detect({ module: 'EHBO', lesson: 'Herken diabetes', duur: 20 }, (_, c) =>
+      names.push(...(c.features.names ?? [])),
+    );
+    expect(names).toEqual(expect.arrayContaining(['fs:module', 'fs:duur']));
+    expect(names).not.toContain('fs:lesson');
+  });
+
   it('reads a phrase whose verb Dutch splits around other words', () => {
     expect(categoriesOf({ note: 'Hij zit sinds maart vast, dus hij kan niet komen.' })).toEqual([
       'criminal /note',

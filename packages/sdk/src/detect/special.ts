@@ -26,6 +26,8 @@ export interface FieldHints {
   /** The value's own field name and the enclosing one, when there are. */
   ownKey?: string | undefined;
   parentKey?: string | undefined;
+  /** The other field names of the value's object: what kind of record it stands in. */
+  siblings?: readonly string[] | undefined;
 }
 
 export interface SpecialFinding {
@@ -488,6 +490,8 @@ function addKeyFeatures(f: FeatureSet, category: SpecialCategory, hints: FieldHi
       f.pair(CF[category], k);
     }
   if (hints.parentKey !== undefined) for (const k of keyWords(hints.parentKey)) f.pair('g:', k);
+  for (const sibling of hints.siblings ?? [])
+    if (sibling !== hints.ownKey) for (const k of keyWords(sibling)) f.pair('fs:', k);
   if (hints.courseContent) {
     f.add('course');
     f.pair('course:', category);
