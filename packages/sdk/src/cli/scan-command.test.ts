@@ -71,6 +71,21 @@ describe('dpa-guard scan', () => {
     expect(stdout).not.toContain('rijdt');
   });
 
+  it('--explain never names a field name that held data itself, nor a neighbouring one', async () => {
+    // A sentence used as a key is a finding of its own and masked as "*": the findings
+    // beside and below it must not name its words among their signals either.
+    const input = JSON.stringify({
+      'Zuzanna heeft epilepsie sinds maart': { reden: 'ik ben ziek, griep' },
+      opmerking: 'ik heb diabetes type 1',
+    });
+    const { code, stdout } = await runCapture(['scan', '--explain'], { stdin: input, cwd: dir });
+    expect(code).toBe(1);
+    const { findings } = JSON.parse(stdout.trim()) as { findings: { path: string }[] };
+    expect(findings.map((f) => f.path).sort()).toEqual(['', '/*/reden', '/opmerking']);
+    expect(stdout.toLowerCase()).not.toContain('zuzanna');
+    expect(stdout.toLowerCase()).not.toContain('maart');
+  });
+
   it('--explain lists the signals of a bare number by its field, never its digits or the words beside it', async () => {
     const input = JSON.stringify({ extra: 'koppelen aan 123456782 graag' });
     const { code, stdout } = await runCapture(['scan', '--explain'], { stdin: input, cwd: dir });

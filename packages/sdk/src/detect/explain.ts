@@ -24,7 +24,10 @@ export interface Explanation extends Finding {
   ruleScore?: number;
   /** The strongest signals either way, at most eight. */
   signals: Signal[];
-  /** Summed weight of the words of the text around the term (not listed: they are the text). */
+  /**
+   * Summed weight of the words of the text around the term and of field names the pointer
+   * does not show (not listed: they are the text, or may be).
+   */
   textWords?: number;
   /** For a number: what decided (keyword, field name, layout); the digits are never shown. */
   why?: string;
@@ -67,7 +70,7 @@ export function explain(
       const number = numbers.get(finding.path);
       if (number === undefined || model === undefined || !BARE_RULES.has(finding.rule))
         return { ...finding, signals: [], why };
-      const { signals, textWords } = signalsOf(number.features, model);
+      const { signals, textWords } = signalsOf(number.features, model, finding.path);
       return {
         ...finding,
         modelScore: round(model.score(number.features.hashes)),
@@ -88,15 +91,36 @@ export function explain(
       term: best.term,
       modelScore: round(model.score(best.features.hashes)),
       ruleScore: round(best.ruleScore),
-      ...signalsOf(best.features, model),
+      ...signalsOf(best.features, model, path),
     };
   });
 }
 
 const BARE_RULES = new Set(['bsn.bare', 'bsn.layout', 'onderwijsnummer.bare']);
 
-/** The strongest named signals of a candidate, and the summed weight of the text's words. */
-function signalsOf(features: FeatureSet, model: Model): { signals: Signal[]; textWords: number } {
+/**
+ * Features made of field names: the value's own and enclosing ones (named in its pointer,
+ * unless the pointer masks a key that held a finding) and its neighbours' (never named in
+ * it: a neighbour's name may itself be data, "ik heb epilepsie" used as a key).
+ */
+const PATH_KEY_FEATURE = /^(?:f:|cf:[a-z_]+:|g:|bf:|bg:|bfe\d:)/;
+const NEIGHBOUR_KEY_FEATURE = /^(?:fs:|bs:)/;
+
+/** Whether a feature can be listed without naming what the finding's pointer does not. */
+function listable(name: string, pointer: string): boolean {
+  if (isTextFeature(name) || NEIGHBOUR_KEY_FEATURE.test(name)) return false;
+  return !(PATH_KEY_FEATURE.test(name) && pointer.split('/').includes('*'));
+}
+
+/**
+ * The strongest named signals of a candidate, and the summed weight of what cannot be
+ * named: the text's words, and field names the finding's pointer does not show.
+ */
+function signalsOf(
+  features: FeatureSet,
+  model: Model,
+  pointer: string,
+): { signals: Signal[]; textWords: number } {
   const names = features.names ?? [];
   let textWords = 0;
   const signals: Signal[] = [];
@@ -104,7 +128,7 @@ function signalsOf(features: FeatureSet, model: Model): { signals: Signal[]; tex
   for (let i = 0; i < names.length; i++) {
     const name = names[i]!;
     const weight = model.weight(features.hashes[i]!);
-    if (isTextFeature(name)) textWords += weight;
+    if (!listable(name, pointer)) textWords += weight;
     else signals.push({ feature: name, weight: round(weight) });
   }
   signals.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
