@@ -70,10 +70,15 @@ export function asWritten(term: string, pick = 0): string {
  * so that no combination of a family word and a place is left out because no one listed it.
  */
 interface TemplateFile {
+  category: SpecialCategory;
+  strength: Strength;
   expand: Record<string, string[]>;
   classes: Record<string, string[]>;
   templates: { pattern: string }[];
 }
+
+/** Lexicon files of templates (data/lexicon/templates-*.json). */
+const TEMPLATE_FILES = ['templates-ethnicity.json', 'templates-biometric.json'];
 
 function expandTemplates(file: TemplateFile): string[] {
   const out = new Set<string>();
@@ -107,9 +112,16 @@ export function lexicons(): CompiledLexicons {
     keyCategory.set(category, compileKeyPatterns(file.keys));
     contextKeyCategory.set(category, compileKeyPatterns(file.contextKeys));
   }
-  const origin = readDataFile<TemplateFile>('lexicon/ethnicity-origin.json');
-  for (const t of expandTemplates(origin))
-    terms.push({ term: t, payload: { category: 'ethnicity', strength: 'strong' } });
+  const classes: Record<string, string[]> = {};
+  for (const name of TEMPLATE_FILES) {
+    const file = readDataFile<TemplateFile>(`lexicon/${name}`);
+    for (const t of expandTemplates(file))
+      terms.push({ term: t, payload: { category: file.category, strength: file.strength } });
+    for (const [k, words] of Object.entries(file.classes)) {
+      if (k in classes) throw new Error(`word class @${k} is defined twice (${name})`);
+      classes[k] = words;
+    }
+  }
   const context = readDataFile<ContextFile>('lexicon/context.json');
   const contextTerms = (
     ['subject', 'role', 'statement', 'generic', 'negation', 'family', 'idiom'] as const
@@ -118,13 +130,13 @@ export function lexicons(): CompiledLexicons {
     // Strong terms may stand inside a compound ("longkankeronderzoek"); weak ones may not.
     terms: new TermIndex(
       terms.map((t) => ({ ...t, compound: t.payload.strength === 'strong' })),
-      { typos: true, classes: origin.classes },
+      { typos: true, classes },
     ),
     context: new TermIndex(contextTerms, { typos: false }),
     keyCategory,
     contextKeyCategory,
     termList: terms.map((t) => ({ term: t.term, compound: t.payload.strength === 'strong' })),
-    classes: origin.classes,
+    classes,
   };
   return compiled;
 }

@@ -109,6 +109,15 @@ describe('special categories: statements about a person, not the topic', () => {
     expect(categoriesOf({ note: 'De levering komt uit Polen.' })).toEqual([]);
   });
 
+  it('reads a face or finger said to be scanned, stored or matched, however it is put', () => {
+    expect(
+      categoriesOf({ klacht: 'De proctoring-app heeft mijn gezicht opgeslagen als referentie.' }),
+    ).toEqual(['biometric /klacht']);
+    expect(
+      categoriesOf({ note: 'My fingerprint was not recognised at the gate this morning.' }),
+    ).toEqual(['biometric /note']);
+  });
+
   it('gives the model the shape of the words around a term, not only the words', () => {
     const engine = new DetectionEngine(DEFAULT_POLICY.detection);
     const shapes = (text: string) => {
