@@ -302,4 +302,34 @@ describe('BsnDetector', () => {
     expect(names).toEqual(expect.arrayContaining(['bs:artikel', 'bs:aantal']));
     expect(names).not.toContain('bs:lot');
   });
+
+  it('never dismisses a number used as a key: a key not found is not masked', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 100_000_000, max: 999_999_999 }).filter((n) => isBsn(String(n))),
+        (n) => {
+          const paths = engine.detect({ [String(n)]: { diagnose: 'epilepsie' } }).findings;
+          for (const f of paths) expect(f.path).not.toContain(String(n));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('reads loosely and in parts only what can be a number told: no words, dates or times', () => {
+    const rules = (text: string) => bsnFindings({ text }, (f) => f.rule);
+    // "is" is a word, not "15"; a date and a time before the name are no parts of a number.
+    expect(rules('bsn is 4543718')).toEqual([]);
+    expect(rules('Afspraak op 10-11 om 11:30 in kamer 2. Neem uw BSN mee.')).toEqual([]);
+    // A neighbour still names a number after many other numbers in the body.
+    expect(
+      bsnFindings(
+        {
+          a: Array.from({ length: 70 }, (_, i) => i + 1),
+          p: { 'ID-soort': 'BSN', 'ID-nr': '111222333' },
+        },
+        (f) => f.path,
+      ),
+    ).toEqual(['/p/ID-nr']);
+  });
 });

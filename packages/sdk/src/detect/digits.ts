@@ -134,8 +134,12 @@ function lookalikeDigits(token: string, loose: boolean): string | undefined {
     (token.length === 8 || token.length === 9) && digits >= 3 && !/[sb|]/.test(token);
   // Read loosely (a text that names a personal number), any token of digits and such letters
   // up to nine long is one: "llO 224 O24", "9lOO.85.4l9", "SS7-S19-47O".
+  // A token of letters only must be three or more of o, l, i ("llO"), so that words near
+  // the name ("is", "so", "bol") stay words.
   const fits =
-    (loose && token.length <= 9) ||
+    (loose &&
+      token.length <= 9 &&
+      (digits > 0 || (token.length >= 3 && /^[oli|]+$/.test(token)))) ||
     (token.length <= 4
       ? digits >= 1 && letters <= 1
       : (digits >= 5 && letters <= 3) || wholeNumber);

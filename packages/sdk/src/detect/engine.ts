@@ -120,6 +120,8 @@ const NAMING_VALUE_MAX = 40;
 const SIBLING_KEYS = 12;
 /** Numbers kept per body to judge again when a neighbour names them. */
 const NAMED_BESIDE_LIMIT = 64;
+/** A text with digits enough to be a number a neighbour names (not "2 stuks"). */
+const mayBeNamed = (text: string) => (text.match(/\d/g)?.length ?? 0) >= 3;
 /** No finding, or one that stood on the number alone: a neighbour naming it says more. */
 const unnamed = (finding: BsnFinding | undefined) =>
   finding === undefined || finding.rule.endsWith('.bare');
@@ -422,13 +424,18 @@ export class DetectionEngine {
         if (!state.never.has('bsn') && (mayHoldDigits(text) || bsnField)) {
           const finding = bsn.inText(
             text,
-            isKey ? { own: undefined, path: [] } : keyContext(visit),
+            isKey ? { own: undefined, path: [], inKey: true } : keyContext(visit),
             observe &&
               ((c) => observe(walk.pointer(isKey ? walk.parent(visit.node) : visit.node), c)),
           );
           if (finding !== undefined)
             add('bsn', visit.node, finding.confidence, finding.rule, isKey);
-          if (!isKey && unnamed(finding) && unnamedNumbers.length < NAMED_BESIDE_LIMIT)
+          if (
+            !isKey &&
+            unnamed(finding) &&
+            unnamedNumbers.length < NAMED_BESIDE_LIMIT &&
+            mayBeNamed(text)
+          )
             unnamedNumbers.push({ node: visit.node, value: text, keys: keyContext(visit) });
         }
         if (!isKey && text.length <= NAMING_VALUE_MAX && bsn.namesNumberIn(text))
@@ -489,7 +496,7 @@ export class DetectionEngine {
             observe && ((c) => observe(walk.pointer(visit.node), c)),
           );
           if (finding !== undefined) add('bsn', visit.node, finding.confidence, finding.rule);
-          if (unnamed(finding) && unnamedNumbers.length < NAMED_BESIDE_LIMIT)
+          if (unnamed(finding) && unnamedNumbers.length < NAMED_BESIDE_LIMIT && scalar >= 1e7)
             unnamedNumbers.push({ node: visit.node, value: scalar, keys: keyContext(visit) });
         }
         const scalars = special.scalarCandidates(
@@ -531,14 +538,15 @@ export class DetectionEngine {
     const only = (set: ReadonlySet<Gender> | undefined) =>
       set !== undefined && set.size === 1 ? [...set][0] : undefined;
     const writerOf = (node: number, relationField: boolean): Gender | undefined => {
-      let object = walk.parent(node);
-      // A flat record ({"naam": …, "relatie": …}) has nothing around it: its own names stand.
-      if (relationField && walk.parent(object) >= 0) object = walk.parent(object);
-      for (; object >= 0; object = walk.parent(object)) {
+      const own = walk.parent(node);
+      for (let object = relationField ? walk.parent(own) : own; object >= 0;) {
         const here = gendersIn.get(object);
         if (here !== undefined) return only(here);
+        object = walk.parent(object);
       }
-      return relationField ? undefined : only(genders);
+      // A flat record ({"naam": …, "relatie": …}) has nothing around it: its own names stand.
+      if (relationField) return only(gendersIn.get(own));
+      return only(genders);
     };
     for (const { node, mention, relationField } of mentions) {
       const writer = mention.writer ?? writerOf(node, relationField);

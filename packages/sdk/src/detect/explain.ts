@@ -104,7 +104,7 @@ const BARE_RULES = new Set(['bsn.bare', 'bsn.layout', 'onderwijsnummer.bare']);
  * it: a neighbour's name may itself be data, "ik heb epilepsie" used as a key).
  */
 const PATH_KEY_FEATURE = /^(?:f:|cf:[a-z_]+:|g:|bf:|bg:|bfe\d:)/;
-const NEIGHBOUR_KEY_FEATURE = /^(?:fs:|bs:)/;
+const NEIGHBOUR_KEY_FEATURE = /^(?:nk:|bs:)/;
 
 /** Whether a feature can be listed without naming what the finding's pointer does not. */
 function listable(name: string, pointer: string): boolean {

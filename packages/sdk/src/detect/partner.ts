@@ -50,7 +50,7 @@ export function genderOfNameValue(raw: string): Gender | undefined {
 // "vriend"/"vriendin" is also just a friend: it counts as a partner only next to words
 // of a relationship.
 const RELATIONSHIP =
-  '(?:trouw\\w*|getrouwd|bruiloft|huwelijk|verloofd|samenwonen|samenwonend|woon samen|wonen samen|samen met|(?:jaar|jaren|maanden) samen|relatie|partner|zwanger|kinderwens|adopt\\w*|married|wedding|engaged|live with|lives with|living with|years together)';
+  '(?:trouw(?:en|t|de|den)?|getrouwd|bruiloft|huwelijk|verloofd|samenwonen|samenwonend|woon samen|wonen samen|samen met|(?:jaar|jaren|maanden) samen|relatie|partner|zwanger|kinderwens|adopt\\w*|married|wedding|engaged|live with|lives with|living with|years together)(?![a-z])';
 const HIS = "(?:zijn|zn|z'n|his)";
 const HER = '(?:haar|her)';
 /**
@@ -116,11 +116,12 @@ const OWN: Record<Gender, RegExp> = {
   ),
 };
 /**
- * The writer's spouse by name, read in the text as written: "getrouwd met Eva", "ik trouw
- * met Thomas", "married to Tom". The name's gender is the partner's.
+ * The writer's spouse by name, read in the text as written: "Getrouwd met Eva" opening a
+ * sentence, "ik trouw met Thomas", "I'm married to Tom" (not "mijn zus is getrouwd met
+ * Piet"). The name's gender is the partner's.
  */
 const SPOUSE_NAMED =
-  /\b(?:getrouwd met|trouw(?:en)? met|verloofd met|married to|engaged to)\s+(\p{Lu}\p{Ll}+)/giu;
+  /(?:^|[.!?;]\s*|\b(?:ik ben|ik was|ben|i am|i'm|im|i was|i got|ik)\s+(?:al\s+\d+\s+jaar\s+|sinds\s+\d+\s+)?)(?:getrouwd met|trouw(?:en)? met|verloofd met|married to|engaged to)\s+(\p{Lu}\p{Ll}+)/giu;
 /**
  * Where a writer names themselves, read in the text as written (a name has a capital):
  * "ik ben Anouk", "Ik (Daan) …", "my name is …", a greeting's signature, "Kees: …".

@@ -105,8 +105,9 @@ describe('special categories: statements about a person, not the topic', () => {
     expect(categoriesOf({ note: 'Born in Amsterdam, my parents are from Nigeria.' })).toEqual([
       'ethnicity /note',
     ]);
-    // A place without a family says no origin.
+    // A place without a family says no origin, nor does half of a place at home.
     expect(categoriesOf({ note: 'De levering komt uit Polen.' })).toEqual([]);
+    expect(categoriesOf({ note: 'Mijn vader komt uit Zuid-Limburg.' })).toEqual([]);
   });
 
   it('reads a face or finger said to be scanned, stored or matched, however it is put', () => {
@@ -138,8 +139,8 @@ describe('special categories: statements about a person, not the topic', () => {
     engine.detect({ module: 'EHBO', lesson: 'Herken diabetes', duur: 20 }, (_, c) =>
       names.push(...(c.features.names ?? [])),
     );
-    expect(names).toEqual(expect.arrayContaining(['fs:module', 'fs:duur']));
-    expect(names).not.toContain('fs:lesson');
+    expect(names).toEqual(expect.arrayContaining(['nk:module', 'nk:duur']));
+    expect(names).not.toContain('nk:lesson');
   });
 
   it('reads a phrase whose verb Dutch splits around other words', () => {
@@ -336,6 +337,11 @@ describe("a same-sex partner, when the body gives the writer's gender", () => {
     [
       { name: 'Anna Vogel', bemerkung: 'Meine Frau macht den Kurs auch.' },
       ['sexual_orientation /bemerkung'],
+      // A flat record inside another: its own name stands for the writer.
+      [
+        { data: { naam: 'Jan Bakker', relatie: 'echtgenoot' } },
+        ['sexual_orientation /data/relatie'],
+      ],
     ],
   ])('finds %j', (body, expected) => {
     expect(categoriesOf(body)).toEqual(expected);
@@ -362,6 +368,9 @@ describe("a same-sex partner, when the body gives the writer's gender", () => {
       ],
     },
     { naam: 'Marloes Bos', over_mij: 'Getrouwd met Peter, twee kinderen.' },
+    // Someone else married; "trouwens" is "by the way".
+    { auteur: 'Kees Smit', notitie: 'Mijn zus is getrouwd met Piet.' },
+    { from: 'Jan Bakker', text: 'Mijn vriend komt trouwens ook mee.' },
   ])('finds nothing in %j', (body) => {
     expect(categoriesOf(body)).toEqual([]);
   });

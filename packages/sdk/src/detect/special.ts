@@ -440,6 +440,7 @@ const SHAPE_OF_KIND: readonly [ContextKind, string][] = [
   ['generic', 'g'],
 ];
 const SHAPE_NAMES = crossed('sh');
+const CAPITAL = /\p{Lu}/u;
 
 /**
  * The shape of the words right around a term: each word as the kind of context it is
@@ -466,8 +467,7 @@ function addShapes(
       for (const [kind, letter] of SHAPE_OF_KIND) if (kinds.has(kind)) return letter;
     if (termsAt[i] !== undefined) return 'T';
     const word = words[i]!;
-    const c = raw === undefined ? 0 : raw.charCodeAt(word.start);
-    if (c >= 65 && c <= 90) return 'C';
+    if (raw !== undefined && CAPITAL.test(raw[word.start] ?? '')) return 'C';
     const first = word.text.charCodeAt(0);
     return first >= 48 && first <= 57 ? 'D' : 'w';
   };
@@ -491,7 +491,7 @@ function addKeyFeatures(f: FeatureSet, category: SpecialCategory, hints: FieldHi
     }
   if (hints.parentKey !== undefined) for (const k of keyWords(hints.parentKey)) f.pair('g:', k);
   for (const sibling of hints.siblings ?? [])
-    if (sibling !== hints.ownKey) for (const k of keyWords(sibling)) f.pair('fs:', k);
+    if (sibling !== hints.ownKey) for (const k of keyWords(sibling)) f.pair('nk:', k);
   if (hints.courseContent) {
     f.add('course');
     f.pair('course:', category);

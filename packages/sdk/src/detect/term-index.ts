@@ -187,8 +187,13 @@ export class TermIndex<T> {
     options: { typos: boolean; classes?: Readonly<Record<string, readonly string[]>> },
   ) {
     this.#typosOn = options.typos;
+    // A class stands for one word of the text: a name of two ("zuid-soedan") would match
+    // by its halves alone ("zuid"), so only one-word members count.
     const classes = new Map(
-      Object.entries(options.classes ?? {}).map(([name, list]) => [name, list.flatMap(parseWord)]),
+      Object.entries(options.classes ?? {}).map(([name, list]) => [
+        name,
+        list.map(parseWord).flatMap((parts) => (parts.length === 1 ? parts : [])),
+      ]),
     );
     const startLengths = new Set<number>();
     const endLengths = new Set<number>();
