@@ -337,12 +337,9 @@ describe("a same-sex partner, when the body gives the writer's gender", () => {
     [
       { name: 'Anna Vogel', bemerkung: 'Meine Frau macht den Kurs auch.' },
       ['sexual_orientation /bemerkung'],
-      // A flat record inside another: its own name stands for the writer.
-      [
-        { data: { naam: 'Jan Bakker', relatie: 'echtgenoot' } },
-        ['sexual_orientation /data/relatie'],
-      ],
     ],
+    // A flat record inside another: its own name stands for the writer.
+    [{ data: { naam: 'Jan Bakker', relatie: 'echtgenoot' } }, ['sexual_orientation /data/relatie']],
   ])('finds %j', (body, expected) => {
     expect(categoriesOf(body)).toEqual(expected);
   });
