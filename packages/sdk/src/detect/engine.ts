@@ -301,8 +301,7 @@ export class DetectionEngine {
     // names a personal number: such a number is judged again as named once the walk is done.
     const unnamedNumbers: { node: number; value: string | number; keys: KeyContext }[] = [];
     const namingObjects = new Set<number>();
-    const genders = new Set<Gender>();
-    // The same per object: a chat message's sender names the writer of the text beside it.
+    // Per object: a chat message's sender names the writer of the text beside it.
     const gendersIn = new Map<number, Set<Gender>>();
     const mentions: { node: number; mention: PartnerMention; relationField: boolean }[] = [];
     const inherited = new Map<number, ReadonlySet<SpecialCategory>>();
@@ -399,7 +398,6 @@ export class DetectionEngine {
               ? genderOfNameValue(raw)
               : undefined;
           if (gender !== undefined) {
-            genders.add(gender);
             const parent = walk.parent(visit.node);
             let here = gendersIn.get(parent);
             if (here === undefined) gendersIn.set(parent, (here = new Set()));
@@ -422,9 +420,12 @@ export class DetectionEngine {
         // A field named for the number is read even without a digit: "lOO OOO Olo".
         const bsnField = !isKey && visit.ownKey !== undefined && this.#factsOf(visit.ownKey).bsn;
         if (!state.never.has('bsn') && (mayHoldDigits(text) || bsnField)) {
+          const keys: KeyContext = isKey
+            ? { own: undefined, path: [], inKey: true }
+            : keyContext(visit);
           const finding = bsn.inText(
             text,
-            isKey ? { own: undefined, path: [], inKey: true } : keyContext(visit),
+            keys,
             observe &&
               ((c) => observe(walk.pointer(isKey ? walk.parent(visit.node) : visit.node), c)),
           );
@@ -436,7 +437,7 @@ export class DetectionEngine {
             unnamedNumbers.length < NAMED_BESIDE_LIMIT &&
             mayBeNamed(text)
           )
-            unnamedNumbers.push({ node: visit.node, value: text, keys: keyContext(visit) });
+            unnamedNumbers.push({ node: visit.node, value: text, keys });
         }
         if (!isKey && text.length <= NAMING_VALUE_MAX && bsn.namesNumberIn(text))
           namingObjects.add(walk.parent(visit.node));
@@ -539,14 +540,14 @@ export class DetectionEngine {
       set !== undefined && set.size === 1 ? [...set][0] : undefined;
     const writerOf = (node: number, relationField: boolean): Gender | undefined => {
       const own = walk.parent(node);
-      for (let object = relationField ? walk.parent(own) : own; object >= 0;) {
+      let object = relationField ? walk.parent(own) : own;
+      for (; object >= 0; object = walk.parent(object)) {
         const here = gendersIn.get(object);
         if (here !== undefined) return only(here);
-        object = walk.parent(object);
       }
       // A flat record ({"naam": …, "relatie": …}) has nothing around it: its own names stand.
       if (relationField) return only(gendersIn.get(own));
-      return only(genders);
+      return only(new Set([...gendersIn.values()].flatMap((set) => [...set])));
     };
     for (const { node, mention, relationField } of mentions) {
       const writer = mention.writer ?? writerOf(node, relationField);

@@ -17,18 +17,18 @@ export class TextKind {
   readonly #plain: { sum?: number } = {};
   readonly #crossed = new Map<SpecialCategory, { sum?: number }>();
 
-  /**
-   * `terms`: the lexicon's terms found in the text. Their words are left out: the kind of a
-   * text is in its other words, and a lesson full of health words ("hepatitis", "hernia",
-   * "puffer") would otherwise read as a text about someone's health.
-   */
   /** Per kind of context word, how often the whole text has one ("tk:subject:2"). */
   readonly #kinds: string[] = [];
 
+  /**
+   * `terms`: the lexicon's terms found in the text; `context`: the kinds of context per word. Their words are left out: the kind of a
+   * text is in its other words, and a lesson full of health words ("hepatitis", "hernia",
+   * "puffer") would otherwise read as a text about someone's health.
+   */
   constructor(
     words: readonly Word[],
     terms: readonly { first: number; last: number }[],
-    context: readonly (ReadonlySet<ContextKind> | undefined)[] = [],
+    context: readonly (ReadonlySet<ContextKind> | undefined)[],
   ) {
     const counts = new Map<ContextKind, number>();
     for (const kinds of context)
