@@ -229,12 +229,20 @@ describe('the JSON screen never changes a decision', () => {
   it('notes the words of a phrase however many of them a string holds, in either order', () => {
     // A string passes the common words of many phrases ("naar", "in", "heeft"); the
     // words of one phrase ("zit ~ vast" is screened by "zit" and "vast") far apart, in
-    // either order, still make a maybe, and the common words alone do not.
+    // either order, still make a maybe, and the common words alone do not; also where one
+    // word is ended by a character beyond ASCII (read outside the screen's inner loop).
     const filler = 'naar huis in de auto en heeft '.repeat(40);
     const prefilter = sharedPrefilter();
     const limits = DEFAULT_POLICY.detection.limits;
     const clean = { matters: () => false };
-    for (const text of [`zit ${filler} vast`, `vast ${filler} zit`, `${filler} zit vast`]) {
+    for (const text of [
+      `zit ${filler} vast`,
+      `vast ${filler} zit`,
+      `${filler} zit vast`,
+      'zit vast',
+      `vast\u201d ${filler} zit`,
+      `zit\u00a0${filler} vast\u2026`,
+    ]) {
       expect(screenJson(utf8(JSON.stringify({ note: text })), prefilter, clean, limits)).toBe(
         false,
       );

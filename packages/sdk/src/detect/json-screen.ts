@@ -124,6 +124,7 @@ export function screenJson(
   // Past the size limit only the walk can say where inspection stopped.
   if (n > limits.maxBodyBytes) return false;
   let table = prefilter.table;
+  let phraseTo = prefilter.phraseTo;
   let depth = 0;
   // Values, as the walk counts its nodes: every string, number, literal and container,
   // less the strings that turn out to be field names (one per ':').
@@ -143,12 +144,13 @@ export function screenJson(
     if (byte === 0x22) {
       let state = 0;
       if (hits.used) hits.clear();
+      keptCount = 0;
       let j = i + 1;
       let escaped = false;
       let digits = 0; // as the walk reads them: an escape counts as what it stands for
       // The automaton's step is the only work for almost every byte: all else is an event.
       for (;;) {
-        j = run(bytes, j, n, state, table);
+        j = run(bytes, j, n, state, table, phraseTo);
         state = runState;
         digits += runDigits;
         if (j >= n) return false;
@@ -157,6 +159,7 @@ export function screenJson(
         if (next === UNBUILT) {
           next = prefilter.build(state, cls);
           table = prefilter.table;
+          phraseTo = prefilter.phraseTo;
         }
         if (next <= PHRASE_STEP) next = prefilter.passPhrase(next, hits);
         if (next >= 0) {
@@ -178,11 +181,14 @@ export function screenJson(
             ? prefilter.next(state, TEXT_CLASS[point]!, hits)
             : readBeyondAscii(prefilter, state, point, (budget ??= newFoldBudget()), hits);
         table = prefilter.table;
+        phraseTo = prefilter.phraseTo;
         if (state < 0) return false;
       }
-      // The closing quote ends the string's last word.
+      // The closing quote ends the string's last word; its phrases are settled.
       if (prefilter.next(state, OTHER, hits) === ACCEPT) return false;
+      if (prefilter.settle(kept, keptCount, hits)) return false;
       table = prefilter.table;
+      phraseTo = prefilter.phraseTo;
       beforeLast = partDigits;
       // (The walk takes values of up to 40 characters: up to four bytes each here.)
       if (j - i > 162) digits = 0;
@@ -240,27 +246,50 @@ let runState = 0;
 let runDigits = 0;
 
 /**
- * Steps the automaton from `state` over `bytes` from `at` while each step is a plain
- * transition: the loop that almost every byte of a body takes, kept small for the
- * compiler. Returns where it stopped (an event, or `n`); the state is left in runState.
+ * Phrase steps `run` passed in the string being read, kept to be settled at its end
+ * (Prefilter.settle): leaving the loop for each cost as much as the automaton itself, for
+ * function words such as "de" are literals of phrases.
  */
-function run(bytes: Uint8Array, at: number, n: number, state: number, table: Int32Array): number {
+const KEPT_MAX = 64;
+const kept = new Int32Array(KEPT_MAX);
+let keptCount = 0;
+
+/**
+ * Steps the automaton from `state` over `bytes` from `at` while each step is a plain
+ * transition or passes phrase literals: the loop that almost every byte of a body takes,
+ * kept small for the compiler. Returns where it stopped (an event, or `n`); the state is
+ * left in runState.
+ */
+function run(
+  bytes: Uint8Array,
+  at: number,
+  n: number,
+  state: number,
+  table: Int32Array,
+  phraseTo: Int32Array,
+): number {
   let j = at;
   let s = state;
   // Counting digits here costs next to nothing: the count does not wait on the table load
   // each step waits on (a second pass over the string afterwards cost as much as the
   // automaton itself).
   let digits = 0;
+  let count = keptCount;
   while (j < n) {
     const byte = bytes[j]!;
-    const next = table[s + BYTE_CLASS[byte]!]!;
-    if (next < 0) break;
+    let next = table[s + BYTE_CLASS[byte]!]!;
+    if (next < 0) {
+      if (next > PHRASE_STEP || count === KEPT_MAX) break;
+      kept[count++] = next;
+      next = phraseTo[PHRASE_STEP - next]!;
+    }
     digits += IS_DIGIT[byte]!;
     s = next;
     j++;
   }
   runState = s;
   runDigits = digits;
+  keptCount = count;
   return j;
 }
 

@@ -68,7 +68,10 @@ export const EVENT = -2;
 export const UNBUILT = -3;
 /**
  * Entries at or below PHRASE_STEP are transitions that pass phrase literals: the driver
- * notes them (Prefilter.passPhrase) and goes on from the state the step names.
+ * notes them (Prefilter.passPhrase) and goes on from the state the step names. A driver
+ * may also keep them (`phraseTo` says where each goes) and settle them at the end of its
+ * text (Prefilter.settle): a phrase needs all its literals somewhere in the text, in any
+ * order, so the answer is the same.
  */
 export const PHRASE_STEP = -16;
 
@@ -195,12 +198,19 @@ function union(a: readonly number[], b: readonly number[]): number[] {
 /**
  * The phrase literals one text has passed so far. A driver makes one, and clears it (only
  * if used) before each text: most texts pass none, so this costs nothing on the fast path.
+ * Noting a literal only stamps it; whether a phrase is complete is asked once, at the end
+ * of the text, and only of the phrases whose key literal (its longest) was stamped: the
+ * literals of phrases include words as common as "de", and checking every phrase of every
+ * such word as it passed cost more than the automaton itself.
  */
 export class PhraseHits {
   // A literal is seen in this text if its stamp is the text's: clearing is a new stamp.
   #stamps = new Uint32Array(64);
   #stamp = 1;
   #used = false;
+  /** Key literals stamped in this text: `#keys[0, #keyCount)`. */
+  #keys = new Int32Array(16);
+  #keyCount = 0;
 
   get used(): boolean {
     return this.#used;
@@ -208,25 +218,43 @@ export class PhraseHits {
 
   clear(): void {
     this.#used = false;
+    this.#keyCount = 0;
     if (++this.#stamp === 0xffffffff) {
       this.#stamps.fill(0);
       this.#stamp = 1;
     }
   }
 
-  /** Notes literal ids; whether a phrase now has all its literals. */
-  note(ids: readonly number[], phrasesOf: readonly (readonly number[][])[]): boolean {
+  /** Notes literal ids; `phrasesKeyedBy[id]` lists the phrases whose key literal is `id`. */
+  note(ids: readonly number[], phrasesKeyedBy: readonly (readonly number[][])[]): void {
     this.#used = true;
-    if (this.#stamps.length < phrasesOf.length) {
-      const grown = new Uint32Array(phrasesOf.length);
+    if (this.#stamps.length < phrasesKeyedBy.length) {
+      const grown = new Uint32Array(phrasesKeyedBy.length);
       grown.set(this.#stamps);
       this.#stamps = grown;
     }
     const stamps = this.#stamps;
     const stamp = this.#stamp;
-    for (let a = 0; a < ids.length; a++) stamps[ids[a]!] = stamp;
     for (let a = 0; a < ids.length; a++) {
-      const phrases = phrasesOf[ids[a]!]!;
+      const id = ids[a]!;
+      if (stamps[id] === stamp) continue;
+      stamps[id] = stamp;
+      if (phrasesKeyedBy[id]!.length === 0) continue;
+      if (this.#keyCount === this.#keys.length) {
+        const grown = new Int32Array(this.#keys.length * 2);
+        grown.set(this.#keys);
+        this.#keys = grown;
+      }
+      this.#keys[this.#keyCount++] = id;
+    }
+  }
+
+  /** Whether some phrase has all its literals in the text (see `note`). */
+  complete(phrasesKeyedBy: readonly (readonly number[][])[]): boolean {
+    const stamps = this.#stamps;
+    const stamp = this.#stamp;
+    for (let a = 0; a < this.#keyCount; a++) {
+      const phrases = phrasesKeyedBy[this.#keys[a]!]!;
       for (let p = 0; p < phrases.length; p++) {
         const phrase = phrases[p]!;
         let k = 0;
@@ -329,6 +357,8 @@ interface State {
   acronym: number;
 }
 
+const NO_STEPS = new Int32Array(0);
+
 export class Prefilter {
   /**
    * `table[state + class]`: the next state as its offset in the table (state number ×
@@ -339,9 +369,14 @@ export class Prefilter {
    * front would cost seconds and megabytes for states no platform ever writes.
    */
   table: Int32Array;
+  /**
+   * `phraseTo[PHRASE_STEP - step]`: the state (an offset) a phrase step goes on to. Grows
+   * with the table; drivers read it again when they read `table` again.
+   */
+  phraseTo: Int32Array;
   readonly #automaton: Automaton;
-  /** Per phrase literal id, the phrases (as literal ids) it is one of. */
-  readonly #phrasesOf: number[][][] = [];
+  /** Per phrase literal id, the phrases (as literal ids) it is the key literal of. */
+  readonly #phrasesKeyedBy: number[][][] = [];
 
   constructor(targets: ScreenTargets) {
     const starts = [node()]; // `word` and `start` literals, walked from each word start
@@ -358,33 +393,56 @@ export class Prefilter {
     const ids = new Map<string, number>();
     for (const phrase of targets.phrases ?? []) {
       const phraseIds: number[] = [];
+      // The key is the phrase's longest literal: the least common in text.
+      let key = 0;
+      let keyLength = 0;
       for (const literal of phrase) {
-        const key = `${literal.placement}:${literal.literal}`;
-        let id = ids.get(key);
+        const name = `${literal.placement}:${literal.literal}`;
+        let id = ids.get(name);
         if (id === undefined) {
           id = ids.size;
-          ids.set(key, id);
-          this.#phrasesOf[id] = [];
+          ids.set(name, id);
+          this.#phrasesKeyedBy[id] = [];
           place(literal, id);
         }
-        if (!phraseIds.includes(id)) phraseIds.push(id);
+        if (phraseIds.includes(id)) continue;
+        if (literal.literal.length > keyLength) {
+          key = phraseIds.length;
+          keyLength = literal.literal.length;
+        }
+        phraseIds.push(id);
       }
-      for (const id of phraseIds) this.#phrasesOf[id]!.push(phraseIds);
+      this.#phrasesKeyedBy[phraseIds[key]!]!.push(phraseIds);
     }
     linkFailures(ends);
     const numberWords = [node()];
     for (const w of NUMBER_WORDS) insert(numberWords, literalClasses(w), 'atEnd');
     this.#automaton = new Automaton(starts, ends, numberWords);
     this.table = this.#automaton.table;
+    this.phraseTo = this.#automaton.phraseTo;
   }
 
   /**
    * A transition at or below PHRASE_STEP: notes the phrase literals it passes in `hits`,
-   * and gives the state it goes on to, or ACCEPT once a phrase is complete.
+   * and gives the state it goes on to. Whether a phrase is complete is asked at the end of
+   * the text (`settle`).
    */
   passPhrase(step: number, hits: PhraseHits): number {
     const { to, ids } = this.#automaton.phraseSteps[PHRASE_STEP - step]!;
-    return hits.note(ids, this.#phrasesOf) ? ACCEPT : to;
+    hits.note(ids, this.#phrasesKeyedBy);
+    return to;
+  }
+
+  /**
+   * At the end of a text: notes the phrase steps a driver kept (`steps[0, count)`), and
+   * says whether a phrase has all its literals in the text.
+   */
+  settle(steps: Int32Array, count: number, hits: PhraseHits): boolean {
+    if (count === 0 && !hits.used) return false;
+    const phraseSteps = this.#automaton.phraseSteps;
+    const keyed = this.#phrasesKeyedBy;
+    for (let k = 0; k < count; k++) hits.note(phraseSteps[PHRASE_STEP - steps[k]!]!.ids, keyed);
+    return hits.complete(keyed);
   }
 
   /** How many states have been built so far (for tests and the bench). */
@@ -400,6 +458,7 @@ export class Prefilter {
   build(state: number, cls: number): number {
     const next = this.#automaton.build(state, cls);
     this.table = this.#automaton.table;
+    this.phraseTo = this.#automaton.phraseTo;
     return next;
   }
 
@@ -436,7 +495,7 @@ export class Prefilter {
       if (state < 0) return true;
     }
     // The end of the text ends its last word.
-    return this.next(state, OTHER, hits) === ACCEPT;
+    return this.next(state, OTHER, hits) === ACCEPT || this.settle(NO_STEPS, 0, hits);
   }
 
   /** One step, building the transition if needed and noting phrase literals in `hits`. */
@@ -538,6 +597,8 @@ class Automaton {
   table = new Int32Array(256 * CLASSES).fill(UNBUILT);
   /** Transitions that pass phrase literals: where they go, and the literal ids. */
   readonly phraseSteps: { to: number; ids: readonly number[] }[] = [];
+  /** Where each phrase step goes, as a typed array a driver's loop can read. */
+  phraseTo = new Int32Array(256);
   readonly #phraseStepIds = new Map<string, number>();
   readonly #states: State[] = [];
   readonly #ids = new Map<string, number>();
@@ -573,6 +634,12 @@ class Automaton {
     if (k === undefined) {
       k = this.phraseSteps.push({ to, ids }) - 1;
       this.#phraseStepIds.set(key, k);
+      if (k >= this.phraseTo.length) {
+        const grown = new Int32Array(this.phraseTo.length * 2);
+        grown.set(this.phraseTo);
+        this.phraseTo = grown;
+      }
+      this.phraseTo[k] = to;
     }
     return PHRASE_STEP - k;
   }
