@@ -125,6 +125,7 @@ export function screenJson(
   if (n > limits.maxBodyBytes) return false;
   let table = prefilter.table;
   let phraseTo = prefilter.phraseTo;
+  let stepKeyed = prefilter.stepKeyed;
   let depth = 0;
   // Values, as the walk counts its nodes: every string, number, literal and container,
   // less the strings that turn out to be field names (one per ':').
@@ -145,12 +146,13 @@ export function screenJson(
       let state = 0;
       if (hits.used) hits.clear();
       keptCount = 0;
+      keptKeyed = 0;
       let j = i + 1;
       let escaped = false;
       let digits = 0; // as the walk reads them: an escape counts as what it stands for
       // The automaton's step is the only work for almost every byte: all else is an event.
       for (;;) {
-        j = run(bytes, j, n, state, table, phraseTo);
+        j = run(bytes, j, n, state, table, phraseTo, stepKeyed);
         state = runState;
         digits += runDigits;
         if (j >= n) return false;
@@ -160,6 +162,7 @@ export function screenJson(
           next = prefilter.build(state, cls);
           table = prefilter.table;
           phraseTo = prefilter.phraseTo;
+          stepKeyed = prefilter.stepKeyed;
         }
         if (next <= PHRASE_STEP) next = prefilter.passPhrase(next, hits);
         if (next >= 0) {
@@ -182,13 +185,15 @@ export function screenJson(
             : readBeyondAscii(prefilter, state, point, (budget ??= newFoldBudget()), hits);
         table = prefilter.table;
         phraseTo = prefilter.phraseTo;
+        stepKeyed = prefilter.stepKeyed;
         if (state < 0) return false;
       }
       // The closing quote ends the string's last word; its phrases are settled.
       if (prefilter.next(state, OTHER, hits) === ACCEPT) return false;
-      if (prefilter.settle(kept, keptCount, hits)) return false;
+      if ((keptKeyed !== 0 || hits.keyed) && prefilter.settle(kept, keptCount, hits)) return false;
       table = prefilter.table;
       phraseTo = prefilter.phraseTo;
+      stepKeyed = prefilter.stepKeyed;
       beforeLast = partDigits;
       // (The walk takes values of up to 40 characters: up to four bytes each here.)
       if (j - i > 162) digits = 0;
@@ -253,6 +258,8 @@ let runDigits = 0;
 const KEPT_MAX = 64;
 const kept = new Int32Array(KEPT_MAX);
 let keptCount = 0;
+/** Non-zero if a kept step passed a key literal: else no phrase can be complete. */
+let keptKeyed = 0;
 
 /**
  * Steps the automaton from `state` over `bytes` from `at` while each step is a plain
@@ -267,6 +274,7 @@ function run(
   state: number,
   table: Int32Array,
   phraseTo: Int32Array,
+  stepKeyed: Uint8Array,
 ): number {
   let j = at;
   let s = state;
@@ -275,12 +283,14 @@ function run(
   // automaton itself).
   let digits = 0;
   let count = keptCount;
+  let keyed = keptKeyed;
   while (j < n) {
     const byte = bytes[j]!;
     let next = table[s + BYTE_CLASS[byte]!]!;
     if (next < 0) {
       if (next > PHRASE_STEP || count === KEPT_MAX) break;
       kept[count++] = next;
+      keyed |= stepKeyed[PHRASE_STEP - next]!;
       next = phraseTo[PHRASE_STEP - next]!;
     }
     digits += IS_DIGIT[byte]!;
@@ -290,6 +300,7 @@ function run(
   runState = s;
   runDigits = digits;
   keptCount = count;
+  keptKeyed = keyed;
   return j;
 }
 

@@ -199,7 +199,7 @@ function union(a: readonly number[], b: readonly number[]): number[] {
  * The phrase literals one text has passed so far. A driver makes one, and clears it (only
  * if used) before each text: most texts pass none, so this costs nothing on the fast path.
  * Noting a literal only stamps it; whether a phrase is complete is asked once, at the end
- * of the text, and only of the phrases whose key literal (its longest) was stamped: the
+ * of the text, and only of the phrases whose key literal (its rarest) was stamped: the
  * literals of phrases include words as common as "de", and checking every phrase of every
  * such word as it passed cost more than the automaton itself.
  */
@@ -214,6 +214,11 @@ export class PhraseHits {
 
   get used(): boolean {
     return this.#used;
+  }
+
+  /** Whether a key literal was stamped in this text. */
+  get keyed(): boolean {
+    return this.#keyCount > 0;
   }
 
   clear(): void {
@@ -374,6 +379,8 @@ export class Prefilter {
    * with the table; drivers read it again when they read `table` again.
    */
   phraseTo: Int32Array;
+  /** `stepKeyed[PHRASE_STEP - step]`: 1 if a phrase step passes a key literal (see PhraseHits). */
+  stepKeyed: Uint8Array;
   readonly #automaton: Automaton;
   /** Per phrase literal id, the phrases (as literal ids) it is the key literal of. */
   readonly #phrasesKeyedBy: number[][][] = [];
@@ -391,11 +398,10 @@ export class Prefilter {
     };
     for (const literal of targets.literals) place(literal);
     const ids = new Map<string, number>();
-    for (const phrase of targets.phrases ?? []) {
+    const lengthOf: number[] = [];
+    const phraseCount: number[] = []; // how many phrases each literal is one of
+    const phrases = [...(targets.phrases ?? [])].map((phrase) => {
       const phraseIds: number[] = [];
-      // The key is the phrase's longest literal: the least common in text.
-      let key = 0;
-      let keyLength = 0;
       for (const literal of phrase) {
         const name = `${literal.placement}:${literal.literal}`;
         let id = ids.get(name);
@@ -403,23 +409,38 @@ export class Prefilter {
           id = ids.size;
           ids.set(name, id);
           this.#phrasesKeyedBy[id] = [];
+          lengthOf[id] = literal.literal.length;
+          phraseCount[id] = 0;
           place(literal, id);
         }
         if (phraseIds.includes(id)) continue;
-        if (literal.literal.length > keyLength) {
-          key = phraseIds.length;
-          keyLength = literal.literal.length;
-        }
+        phraseCount[id]!++;
         phraseIds.push(id);
       }
-      this.#phrasesKeyedBy[phraseIds[key]!]!.push(phraseIds);
+      return phraseIds;
+    });
+    // A phrase's key is its literal that is one of the fewest phrases, then the longest:
+    // the least common in text ("sp", not "de", of "de sp").
+    const rarer = (a: number, b: number) =>
+      phraseCount[a]! !== phraseCount[b]!
+        ? phraseCount[a]! < phraseCount[b]!
+        : lengthOf[a]! > lengthOf[b]!;
+    for (const phraseIds of phrases) {
+      const key = phraseIds.reduce((best: number, id: number) => (rarer(id, best) ? id : best));
+      this.#phrasesKeyedBy[key]!.push(phraseIds);
     }
     linkFailures(ends);
     const numberWords = [node()];
     for (const w of NUMBER_WORDS) insert(numberWords, literalClasses(w), 'atEnd');
-    this.#automaton = new Automaton(starts, ends, numberWords);
+    this.#automaton = new Automaton(
+      starts,
+      ends,
+      numberWords,
+      (id) => this.#phrasesKeyedBy[id]!.length > 0,
+    );
     this.table = this.#automaton.table;
     this.phraseTo = this.#automaton.phraseTo;
+    this.stepKeyed = this.#automaton.stepKeyed;
   }
 
   /**
@@ -438,11 +459,15 @@ export class Prefilter {
    * says whether a phrase has all its literals in the text.
    */
   settle(steps: Int32Array, count: number, hits: PhraseHits): boolean {
-    if (count === 0 && !hits.used) return false;
+    // No phrase is complete without its key literal: most strings pass common words only,
+    // and are settled without noting any.
+    let keyed = hits.keyed;
+    for (let k = 0; k < count && !keyed; k++) keyed = this.stepKeyed[PHRASE_STEP - steps[k]!] === 1;
+    if (!keyed) return false;
     const phraseSteps = this.#automaton.phraseSteps;
-    const keyed = this.#phrasesKeyedBy;
-    for (let k = 0; k < count; k++) hits.note(phraseSteps[PHRASE_STEP - steps[k]!]!.ids, keyed);
-    return hits.complete(keyed);
+    const phrases = this.#phrasesKeyedBy;
+    for (let k = 0; k < count; k++) hits.note(phraseSteps[PHRASE_STEP - steps[k]!]!.ids, phrases);
+    return hits.complete(phrases);
   }
 
   /** How many states have been built so far (for tests and the bench). */
@@ -459,6 +484,7 @@ export class Prefilter {
     const next = this.#automaton.build(state, cls);
     this.table = this.#automaton.table;
     this.phraseTo = this.#automaton.phraseTo;
+    this.stepKeyed = this.#automaton.stepKeyed;
     return next;
   }
 
@@ -599,6 +625,9 @@ class Automaton {
   readonly phraseSteps: { to: number; ids: readonly number[] }[] = [];
   /** Where each phrase step goes, as a typed array a driver's loop can read. */
   phraseTo = new Int32Array(256);
+  /** Whether each phrase step passes a key literal: 1 or 0. */
+  stepKeyed = new Uint8Array(256);
+  readonly #isKey: (id: number) => boolean;
   readonly #phraseStepIds = new Map<string, number>();
   readonly #states: State[] = [];
   readonly #ids = new Map<string, number>();
@@ -606,7 +635,13 @@ class Automaton {
   readonly #ends: TrieNode[];
   readonly #numberWords: TrieNode[];
 
-  constructor(starts: TrieNode[], ends: TrieNode[], numberWords: TrieNode[]) {
+  constructor(
+    starts: TrieNode[],
+    ends: TrieNode[],
+    numberWords: TrieNode[],
+    isKey: (id: number) => boolean,
+  ) {
+    this.#isKey = isKey;
     this.#starts = starts;
     this.#ends = ends;
     this.#numberWords = numberWords;
@@ -638,8 +673,12 @@ class Automaton {
         const grown = new Int32Array(this.phraseTo.length * 2);
         grown.set(this.phraseTo);
         this.phraseTo = grown;
+        const keyed = new Uint8Array(grown.length);
+        keyed.set(this.stepKeyed);
+        this.stepKeyed = keyed;
       }
       this.phraseTo[k] = to;
+      this.stepKeyed[k] = ids.some(this.#isKey) ? 1 : 0;
     }
     return PHRASE_STEP - k;
   }
