@@ -239,6 +239,18 @@ describe('BsnDetector', () => {
           expect(bsnOf({ bsn: -n })).toHaveLength(1);
           expect(bsnOf({ bsn: Array.from(d, Number) }).length).toBeGreaterThan(0);
           expect(bsnOf({ bsn1: d.slice(0, cut), bsn2: d.slice(cut) }).length).toBeGreaterThan(0);
+          // A decimal point typed inside it, in a field that names it; a fraction in an
+          // amount's field is an amount. (A fraction ending in 0 has lost that digit.)
+          if (!d.endsWith('0')) {
+            const fraction = Number(`${d.slice(0, cut)}.${d.slice(cut)}`);
+            expect(bsnOf({ bsn: fraction })).toHaveLength(1);
+            const body = { persoon: { bsn: fraction } };
+            const bytes = new TextEncoder().encode(JSON.stringify(body));
+            expect(engine.detectJson(bytes, body).findings.map((f) => f.path)).toEqual([
+              '/persoon/bsn',
+            ]);
+            expect(bsnOf({ bedrag: fraction })).toEqual([]);
+          }
         },
       ),
       { numRuns: 300 },

@@ -246,7 +246,8 @@ export class BsnDetector {
   inNumber(given: number, keys: KeyContext, observe?: BsnObserver): BsnFinding | undefined {
     // A sign is not part of a number as a person gives it (a legacy system's -123456782).
     const value = Math.abs(given);
-    if (!Number.isInteger(value) || value < 1_000_000 || value > 999_999_999) return undefined;
+    if (!Number.isInteger(value)) return this.#inFraction(value, keys);
+    if (value < 1_000_000 || value > 999_999_999) return undefined;
     const digits = String(value).padStart(9, '0');
     const kind = classify(digits);
     if (kind === undefined) return undefined;
@@ -258,6 +259,18 @@ export class BsnDetector {
     const f = this.#bareFeatures(keys, observe !== undefined);
     f.add('bjson');
     return this.#bare(f, bareRule(kind), BARE_SCORE, observe, keys);
+  }
+
+  /**
+   * A number with a decimal point in a field named for a personal number ("bsn": 70587.2518):
+   * its digits, the point left out, as a person typed them. Only where the field names it:
+   * a bare fraction is an amount or a measurement.
+   */
+  #inFraction(value: number, keys: KeyContext): BsnFinding | undefined {
+    if (!Number.isFinite(value) || !this.#namedField(keys)) return undefined;
+    const digits = String(value).replace('.', '');
+    if (!/^[0-9]{9}$/.test(digits) || classify(digits) === undefined) return undefined;
+    return { confidence: 0.97, rule: 'bsn.field-name' };
   }
 
   /** What the model reads of a bare number's field: the words of its name and the path's. */

@@ -31,6 +31,16 @@ describe('normalise', () => {
     expect(normalise('123\u00a0456').text).toBe('123 456');
   });
 
+  it('reads letters that hold their mark as the plain letters (ł, ı, ß, ø, æ)', () => {
+    expect(normalise('Szpitał').text).toBe('szpital');
+    expect(normalise('hastalık').text).toBe('hastalik');
+    expect(normalise('Großvater Søren Æble').text).toBe('grossvater soren aeble');
+    // "ß" becomes two letters; both map back to it.
+    const n = normalise('aßb');
+    expect(n.text).toBe('assb');
+    expect(n.offsets()[n.text.indexOf('b')]).toBe(2);
+  });
+
   it('maps every normalised character back to its offset in the original', () => {
     const original = 'Ａb\u200bC１';
     const n = normalise(original);

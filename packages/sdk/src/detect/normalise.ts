@@ -149,6 +149,25 @@ const PICTURE_WORDS: Readonly<Record<string, string>> = {
   '\u{1f9ec}': 'dna',
 };
 
+/**
+ * Latin letters that carry their mark in the letter itself, so NFKD leaves them whole: read
+ * as the plain letters a Dutch keyboard types for them ("ł" in a Polish "szpitał", the dotless
+ * "ı" of a Turkish "hastalık", the "ß" of a German "Großvater").
+ */
+const LETTER_FOLDS: Readonly<Record<string, string>> = {
+  ł: 'l',
+  ı: 'i',
+  ß: 'ss',
+  ø: 'o',
+  æ: 'ae',
+  œ: 'oe',
+  đ: 'd',
+  ħ: 'h',
+  þ: 'th',
+  ŧ: 't',
+};
+const LETTER_FOLD = new RegExp(`[${Object.keys(LETTER_FOLDS).join('')}]`, 'g');
+
 const foldCache = new Map<string, string>();
 
 /** One code point to its matching form; cached, since text repeats a small alphabet. */
@@ -176,6 +195,7 @@ export function foldCodePoint(char: string): string {
     // Letters of other scripts that look Latin ("diаbetes" with a Cyrillic а) read as the
     // Latin letter they pass for.
     folded = folded.replace(CONFUSABLE, (c) => CONFUSABLES[c] ?? c);
+    folded = folded.replace(LETTER_FOLD, (c) => LETTER_FOLDS[c] ?? c);
   }
   if (foldCache.size < 4096) foldCache.set(char, folded);
   return folded;

@@ -584,7 +584,7 @@ export function readBeyondAscii(
 /**
  * The classes a character beyond ASCII reads as, if it was folded before: the class of
  * each character normalisation folds it to (none for a format character or a combining
- * mark, two for "ﬁ"). A folded character still beyond ASCII ("ß", "’", "ł") reads as
+ * mark, two for "ﬁ"). A folded character still beyond ASCII ("’", "€") reads as
  * OTHER, a separator, as it is to the full path. Normalisation folds one code point at a
  * time, so this is exactly what it does. Undefined for a character not folded yet.
  */
