@@ -66,6 +66,25 @@ interface KeyFacts {
   personContent: boolean;
   /** A category the field's value names by its form (see VALUE_NAMES), if any. */
   byValue: ValueNames | undefined;
+  /** A form's question ("vraag") or the answer to it ("antwoord"), see FormField. */
+  form: FormField;
+}
+
+/**
+ * A form's question and its answer stand side by side in one object: {"vraag": "Bent u lid
+ * van een vakbond?", "antwoord": "Ja, CNV"}. The categories the question names are the
+ * answer's, as a field's name would be ("vakbond": "ja").
+ */
+type FormField = 'question' | 'answer' | undefined;
+const QUESTION_KEY = /(?:vraag|vraagtekst|question|prompt)$|^q$/;
+const ANSWER_KEY = /(?:antwoord|answer|response|respons|reply)$|^a$/;
+function formFieldOf(key: string): FormField {
+  const squashed = squashKey(key);
+  return QUESTION_KEY.test(squashed)
+    ? 'question'
+    : ANSWER_KEY.test(squashed)
+      ? 'answer'
+      : undefined;
 }
 
 /**
@@ -98,6 +117,12 @@ function withValueNames(hints: FieldHints, facts: KeyFacts | undefined, text: st
   if (byValue === undefined || hints.ownCategories.has(byValue.category)) return hints;
   if (!byValue.names(text.trim())) return hints;
   return { ...hints, ownCategories: new Set([...hints.ownCategories, byValue.category]) };
+}
+
+/** The hints of a form's answer, with the categories its question names. */
+function withAsked(hints: FieldHints, asked: ReadonlySet<SpecialCategory> | undefined): FieldHints {
+  if (asked === undefined || asked.size === 0) return hints;
+  return { ...hints, ownCategories: new Set([...hints.ownCategories, ...asked]) };
 }
 
 function holdsPerson(facts: KeyFacts): boolean {
@@ -301,6 +326,12 @@ export class DetectionEngine {
     // names a personal number: such a number is judged again as named once the walk is done.
     const unnamedNumbers: { node: number; value: string | number; keys: KeyContext }[] = [];
     const namingObjects = new Set<number>();
+    // Per object, the categories its form question names (see FormField).
+    const askedIn = new Map<number, Set<SpecialCategory>>();
+    const askedOf = (visit: Visit): ReadonlySet<SpecialCategory> | undefined =>
+      visit.ownKey === undefined || this.#factsOf(visit.ownKey).form !== 'answer'
+        ? undefined
+        : askedIn.get(walk.parent(visit.node));
     // Per object: a chat message's sender names the writer of the text beside it.
     const gendersIn = new Map<number, Set<Gender>>();
     const mentions: { node: number; mention: PartnerMention; relationField: boolean }[] = [];
@@ -413,7 +444,13 @@ export class DetectionEngine {
         if (!screened) {
           if (isKey || visit.ownKey === undefined) return;
           const facts = this.#factsOf(visit.ownKey);
-          if (facts.categories.length === 0 && !facts.bsn && facts.byValue === undefined) return;
+          if (
+            facts.categories.length === 0 &&
+            !facts.bsn &&
+            facts.byValue === undefined &&
+            askedOf(visit) === undefined
+          )
+            return;
         }
         const state = stateOf(visit.node);
         const text = normalise(raw).text;
@@ -456,10 +493,15 @@ export class DetectionEngine {
               courseContent: false,
               alwaysInspect: state.always,
             }
-          : withValueNames(
-              hintsFor(visit, state),
-              visit.ownKey === undefined ? undefined : this.#factsOf(visit.ownKey),
-              text,
+          : withAsked(
+              withValueNames(
+                hintsFor(visit, state),
+                visit.ownKey === undefined ? undefined : this.#factsOf(visit.ownKey),
+                text,
+              ),
+              // A short answer means what its question asks ("Ja, CNV"); a long one is a
+              // text in its own right, read as any other.
+              text.length <= NAMING_VALUE_MAX ? askedOf(visit) : undefined,
             );
         const candidates = special.candidates(
           text,
@@ -471,6 +513,13 @@ export class DetectionEngine {
         if (observe !== undefined)
           for (const c of candidates)
             observe(walk.pointer(isKey ? walk.parent(visit.node) : visit.node), c);
+        if (!isKey && visit.ownKey !== undefined && this.#factsOf(visit.ownKey).form === 'question')
+          for (const c of candidates) {
+            const parent = walk.parent(visit.node);
+            let asked = askedIn.get(parent);
+            if (asked === undefined) askedIn.set(parent, (asked = new Set()));
+            asked.add(c.category);
+          }
         for (const f of special.judge(candidates)) {
           if (!state.never.has(f.category))
             add(f.category, visit.node, f.confidence, f.rule, isKey);
@@ -581,6 +630,7 @@ export class DetectionEngine {
         courseContent: isCourseKey(key),
         personContent: isPersonKey(key),
         byValue: VALUE_NAMES.find((v) => v.key.test(squashKey(key))),
+        form: formFieldOf(key),
       };
       if (this.#keyFacts.size >= KEY_CACHE_LIMIT) this.#keyFacts.clear();
       this.#keyFacts.set(key, facts);

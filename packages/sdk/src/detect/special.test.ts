@@ -191,6 +191,35 @@ describe('special categories: statements about a person, not the topic', () => {
     expect(categoriesOf({ course_config: { medical_check_required: true } })).toEqual([]);
     expect(categoriesOf({ form: { toestemming_vingerafdruk: 'ja' } })).toEqual([]);
     expect(categoriesOf({ medical: { allergy: true } })).toEqual(['health /medical/allergy']);
+    // None said in other words, declined, switched off, or the form's own question.
+    expect(
+      categoriesOf({
+        intake: {
+          geloof_feestdagen: 'geen voorkeur',
+          zwanger: 'niet van toepassing',
+          herkomst: 'wil ik niet invullen',
+          biometrie: 'uit',
+          vingerafdruk: 'geen (pas gebruikt)',
+        },
+        i18n: { nl: { zwanger: 'Bent u zwanger?' }, en: { vakbond: 'Trade union member?' } },
+      }),
+    ).toEqual([]);
+    expect(categoriesOf({ profiel: { vakbondslid: 1 } })).toEqual([
+      'trade_union /profiel/vakbondslid',
+    ]);
+  });
+
+  it("reads a form's short answer as what its question asks", () => {
+    const form = (vraag: string, antwoord: string) => ({ vragenlijst: [{ vraag, antwoord }] });
+    expect(categoriesOf(form('Bent u lid van een vakbond?', 'Ja, CNV'))).toContain(
+      'trade_union /vragenlijst/0/antwoord',
+    );
+    expect(categoriesOf(form('Wat is uw afkomst? (vrijwillig)', 'Surinaams'))).toContain(
+      'ethnicity /vragenlijst/0/antwoord',
+    );
+    // "None", and a question that names no category, say nothing.
+    expect(categoriesOf(form('Bent u lid van een vakbond?', 'nee'))).toEqual([]);
+    expect(categoriesOf(form('Heeft u een rijbewijs B?', 'ja'))).toEqual([]);
   });
 
   it('reads an encoding in a template field as a biometric template, and words there as words', () => {

@@ -62,8 +62,23 @@ export interface Candidate {
 // text and negation pull down; a field named for the category pushes up.
 const BASE = { strong: 0.75, weak: 0.35 } as const;
 /** Values that, in a field named for a category, say "none" rather than give data. */
-const EMPTY_ANSWER =
-  /^(?:|-+|nee|neen|no|none|geen|niets|nvt|n\.v\.t\.?|n\/a|onbekend|unknown|false|0|null|x|weet niet|weet ik niet|geen idee|(?:zeg|vertel) ik (?:liever )?niet|wil ik niet zeggen|liever niet|geen antwoord|prefer not to say|rather not say|don'?t know|\d+(?:[.,]\d+)?\s?%)$/;
+const EMPTY_ANSWER = new RegExp(
+  '^(?:' +
+    [
+      "|-+|x|0|null|false|onbekend|unknown|weet niet|weet ik niet|geen idee|don'?t know",
+      // "none", alone or of what the field asks ("geen voorkeur", "geen bijzonderheden")
+      '(?:nee|neen|no|none|geen|niets|nvt|n\\.v\\.t\\.?|n\\/a)(?: (?:voorkeur|bezwaar|bijzonderheden|opmerkingen|antwoord|preference))?',
+      'niet van toepassing|not applicable|not_applicable',
+      // declined: "zeg ik liever niet", "wil ik niet invullen", "prefer not to say"
+      '(?:zeg|vertel) ik (?:liever )?niet|wil (?:ik )?niet (?:zeggen|invullen|beantwoorden)|liever niet',
+      'prefer not to say|rather not say',
+      // a setting switched off ("biometrie": "uit")
+      'uit|off|disabled|uitgeschakeld',
+      '\\d+(?:[.,]\\d+)?\\s?%',
+    ].join('|') +
+    // and a remark in brackets after it: "geen (pas gebruikt)"
+    ')(?: \\([^)]*\\))?$',
+);
 /**
  * Field names that configure or count rather than hold a person's data ("medical_check_required",
  * "toestemming_vingerafdruk", "geloof_beantwoord"): a category word in such a name says
@@ -171,7 +186,9 @@ export class SpecialCategoryDetector {
         rule: `${category}.field-name`,
         features: f,
         ruleScore: value === false || value === 0 ? 0 : 0.8,
-        fixed: value === false || value === 0 ? 0 : 0.8,
+        // `true` there is the category's data; a number may be a person's ("vakbondslid": 1)
+        // or a tally ("ziektedagen": 312 per department): the model reads the fields around.
+        ...(typeof value === 'boolean' || value === 0 ? { fixed: value === true ? 0.8 : 0 } : {}),
       });
     }
     return out;
@@ -284,7 +301,8 @@ export class SpecialCategoryDetector {
     const value = text.trim();
     // A field named for a category that says "none" holds no data of it, nor one that
     // configures or counts.
-    if (EMPTY_ANSWER.test(value) || asksOrCounts(hints.ownKey)) return;
+    // A question there is the form's label or its translation ("Bent u zwanger?"), not an answer.
+    if (EMPTY_ANSWER.test(value) || value.endsWith('?') || asksOrCounts(hints.ownKey)) return;
     for (const category of hints.ownCategories) {
       const encoded = (category === 'biometric' || category === 'genetic') && looksEncoded(value);
       const f = new FeatureSet(keepNames, this.#model?.weights);
