@@ -273,6 +273,11 @@ describe('BsnDetector', () => {
           if (/\d/.test(typed)) expect(bsnOf({ note: `sofinummer: ${grouped}` })).toHaveLength(1);
           const told = `het begint met ${d.slice(0, 4)}, dan ${d.slice(4, 6)}, en eindigt op ${d.slice(6)}. dat is mijn bsn`;
           expect(bsnOf({ chat: told })).toEqual(['bsn.keyword-spread']);
+          // Its parts told out of order, each with its place in the number.
+          const placed = `voor de bedrijfsarts moet mijn bsn erbij. de laatste drie zijn ${d.slice(6)}, de eerste drie ${d.slice(0, 3)} en in het midden ${d.slice(3, 6)}`;
+          expect(bsnOf({ chat: placed })).toEqual(['bsn.keyword-spread']);
+          const english = `my bsn: the last part is ${d.slice(5)}, the first ${d.slice(0, 5)}`;
+          expect(bsnOf({ chat: english })).toEqual(['bsn.keyword-spread']);
         },
       ),
       { numRuns: 200 },

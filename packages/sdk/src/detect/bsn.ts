@@ -208,12 +208,14 @@ export class BsnDetector {
       // met 9048, dan 56, en eindigt op 203. dat is mijn bsn").
       const after = parts.filter((g) => g.start >= hit.end && g.start <= hit.end + SPREAD_AFTER);
       const before = parts.filter((g) => g.end <= hit.start && g.end >= hit.start - SPREAD_AFTER);
-      let told = '';
-      for (const g of after) if (told.length < 9) told += g.digits;
-      let nearest = '';
-      for (let k = before.length - 1; k >= 0 && nearest.length < 9; k--)
-        nearest = before[k]!.digits + nearest;
-      for (const digits of [told, nearest])
+      let told: typeof parts = [];
+      for (const g of after) if (digitCount(told) < 9) told.push(g);
+      let nearest: typeof parts = [];
+      for (let k = before.length - 1; k >= 0 && digitCount(nearest) < 9; k--)
+        nearest = [before[k]!, ...nearest];
+      told = inToldOrder(text, told, hit.end);
+      nearest = inToldOrder(text, nearest, (nearest[0]?.start ?? 0) - 30);
+      for (const digits of [told, nearest].map((p) => p.map((g) => g.digits).join('')))
         if (digits.length === 9 && classify(digits) !== undefined) {
           found = { confidence: 0.9, rule: 'bsn.keyword-spread' };
           return;
@@ -499,4 +501,48 @@ function classify(digits: string): 'bsn' | 'onderwijsnummer' | undefined {
 function looksLikePhoneOrMoney(text: string, start: number): boolean {
   const before = text.slice(Math.max(0, start - 4), start);
   return /(\+|€|\$|£|eur ?)\s?$/.test(before) || /\+\d{1,3}[ -]?$/.test(before);
+}
+
+interface ToldPart {
+  start: number;
+  end: number;
+  digits: string;
+}
+
+/**
+ * Where the words before a part say it stands in the number: "de eerste drie", "begint
+ * met" (0), "in het midden" (1), "de laatste", "eindigt op" (2).
+ */
+const PART_PLACE: readonly [RegExp, number][] = [
+  [/\b(?:eerste|begint|begin|start|starts|first|beginning)\b/, 0],
+  [/\b(?:midden|middelste|middle)\b/, 1],
+  [/\b(?:laatste|eindigt|eind|einde|last|ends)\b/, 2],
+];
+
+/**
+ * Parts told with their place in the number ("de laatste drie zijn 238, de eerste drie 196
+ * en in het midden 114") put in that order; parts told without one stay as told.
+ */
+function inToldOrder<P extends ToldPart>(text: string, parts: P[], from: number): P[] {
+  if (parts.length < 2) return parts;
+  const places: number[] = [];
+  let at = from;
+  for (const part of parts) {
+    const before = text.slice(Math.max(0, at, part.start - 30), part.start);
+    const place = PART_PLACE.find(([words]) => words.test(before))?.[1];
+    if (place === undefined) return parts;
+    places.push(place);
+    at = part.end;
+  }
+  if (new Set(places).size !== places.length) return parts;
+  return parts
+    .map((part, i) => ({ part, place: places[i]! }))
+    .sort((a, b) => a.place - b.place)
+    .map((p) => p.part);
+}
+
+function digitCount(parts: readonly ToldPart[]): number {
+  let n = 0;
+  for (const part of parts) n += part.digits.length;
+  return n;
 }
