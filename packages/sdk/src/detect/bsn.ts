@@ -214,7 +214,7 @@ export class BsnDetector {
       for (let k = before.length - 1; k >= 0 && digitCount(nearest) < 9; k--)
         nearest = [before[k]!, ...nearest];
       told = inToldOrder(text, told, hit.end);
-      nearest = inToldOrder(text, nearest, (nearest[0]?.start ?? 0) - 30);
+      nearest = inToldOrder(text, nearest, 0);
       for (const digits of [told, nearest].map((p) => p.map((g) => g.digits).join('')))
         if (digits.length === 9 && classify(digits) !== undefined) {
           found = { confidence: 0.9, rule: 'bsn.keyword-spread' };
@@ -521,7 +521,8 @@ const PART_PLACE: readonly [RegExp, number][] = [
 
 /**
  * Parts told with their place in the number ("de laatste drie zijn 238, de eerste drie 196
- * en in het midden 114") put in that order; parts told without one stay as told.
+ * en in het midden 114") put in that order; parts told without one stay as told. A part's
+ * place is read in the words before it, back to the part before or `from`.
  */
 function inToldOrder<P extends ToldPart>(text: string, parts: P[], from: number): P[] {
   if (parts.length < 2) return parts;

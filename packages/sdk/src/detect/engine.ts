@@ -116,13 +116,17 @@ function withValueNames(hints: FieldHints, facts: KeyFacts | undefined, text: st
   const byValue = facts?.byValue;
   if (byValue === undefined || hints.ownCategories.has(byValue.category)) return hints;
   if (!byValue.names(text.trim())) return hints;
-  return { ...hints, ownCategories: new Set([...hints.ownCategories, byValue.category]) };
+  return withOwnCategories(hints, [byValue.category]);
 }
 
 /** The hints of a form's answer, with the categories its question names. */
 function withAsked(hints: FieldHints, asked: ReadonlySet<SpecialCategory> | undefined): FieldHints {
-  if (asked === undefined || asked.size === 0) return hints;
-  return { ...hints, ownCategories: new Set([...hints.ownCategories, ...asked]) };
+  return asked === undefined || asked.size === 0 ? hints : withOwnCategories(hints, asked);
+}
+
+/** The hints with more categories the value's own field stands for. */
+function withOwnCategories(hints: FieldHints, more: Iterable<SpecialCategory>): FieldHints {
+  return { ...hints, ownCategories: new Set([...hints.ownCategories, ...more]) };
 }
 
 function holdsPerson(facts: KeyFacts): boolean {
@@ -513,13 +517,17 @@ export class DetectionEngine {
         if (observe !== undefined)
           for (const c of candidates)
             observe(walk.pointer(isKey ? walk.parent(visit.node) : visit.node), c);
-        if (!isKey && visit.ownKey !== undefined && this.#factsOf(visit.ownKey).form === 'question')
-          for (const c of candidates) {
-            const parent = walk.parent(visit.node);
-            let asked = askedIn.get(parent);
-            if (asked === undefined) askedIn.set(parent, (asked = new Set()));
-            asked.add(c.category);
-          }
+        if (
+          candidates.length > 0 &&
+          !isKey &&
+          visit.ownKey !== undefined &&
+          this.#factsOf(visit.ownKey).form === 'question'
+        ) {
+          const parent = walk.parent(visit.node);
+          let asked = askedIn.get(parent);
+          if (asked === undefined) askedIn.set(parent, (asked = new Set()));
+          for (const c of candidates) asked.add(c.category);
+        }
         for (const f of special.judge(candidates)) {
           if (!state.never.has(f.category))
             add(f.category, visit.node, f.confidence, f.rule, isKey);

@@ -12,6 +12,7 @@ import {
   UNBUILT,
   type FoldBudget,
   type Prefilter,
+  type StepTables,
 } from './prefilter.js';
 
 /**
@@ -123,9 +124,8 @@ export function screenJson(
   const n = bytes.length;
   // Past the size limit only the walk can say where inspection stopped.
   if (n > limits.maxBodyBytes) return false;
-  let table = prefilter.table;
-  let phraseTo = prefilter.phraseTo;
-  let stepKeyed = prefilter.stepKeyed;
+  // Read afresh at each event: a build may grow its arrays.
+  const steps = prefilter.steps;
   let depth = 0;
   // Values, as the walk counts its nodes: every string, number, literal and container,
   // less the strings that turn out to be field names (one per ':').
@@ -152,18 +152,13 @@ export function screenJson(
       let digits = 0; // as the walk reads them: an escape counts as what it stands for
       // The automaton's step is the only work for almost every byte: all else is an event.
       for (;;) {
-        j = run(bytes, j, n, state, table, phraseTo, stepKeyed);
+        j = run(bytes, j, n, state, steps);
         state = runState;
         digits += runDigits;
         if (j >= n) return false;
         const cls = BYTE_CLASS[bytes[j]!]!;
-        let next = table[state + cls]!;
-        if (next === UNBUILT) {
-          next = prefilter.build(state, cls);
-          table = prefilter.table;
-          phraseTo = prefilter.phraseTo;
-          stepKeyed = prefilter.stepKeyed;
-        }
+        let next = steps.table[state + cls]!;
+        if (next === UNBUILT) next = prefilter.build(state, cls);
         if (next <= PHRASE_STEP) next = prefilter.passPhrase(next, hits);
         if (next >= 0) {
           digits += IS_DIGIT[bytes[j]!]!;
@@ -183,17 +178,11 @@ export function screenJson(
           point < 0x80
             ? prefilter.next(state, TEXT_CLASS[point]!, hits)
             : readBeyondAscii(prefilter, state, point, (budget ??= newFoldBudget()), hits);
-        table = prefilter.table;
-        phraseTo = prefilter.phraseTo;
-        stepKeyed = prefilter.stepKeyed;
         if (state < 0) return false;
       }
       // The closing quote ends the string's last word; its phrases are settled.
       if (prefilter.next(state, OTHER, hits) === ACCEPT) return false;
       if ((keptKeyed !== 0 || hits.keyed) && prefilter.settle(kept, keptCount, hits)) return false;
-      table = prefilter.table;
-      phraseTo = prefilter.phraseTo;
-      stepKeyed = prefilter.stepKeyed;
       beforeLast = partDigits;
       // (The walk takes values of up to 40 characters: up to four bytes each here.)
       if (j - i > 162) digits = 0;
@@ -267,15 +256,9 @@ let keptKeyed = 0;
  * kept small for the compiler. Returns where it stopped (an event, or `n`); the state is
  * left in runState.
  */
-function run(
-  bytes: Uint8Array,
-  at: number,
-  n: number,
-  state: number,
-  table: Int32Array,
-  phraseTo: Int32Array,
-  stepKeyed: Uint8Array,
-): number {
+function run(bytes: Uint8Array, at: number, n: number, state: number, steps: StepTables): number {
+  // No build happens inside: the arrays stay as they are for the whole run.
+  const { table, phraseTo, stepKeyed } = steps;
   let j = at;
   let s = state;
   // Counting digits here costs next to nothing: the count does not wait on the table load

@@ -364,7 +364,13 @@ interface State {
 
 const NO_STEPS = new Int32Array(0);
 
-export class Prefilter {
+/**
+ * The automaton's transitions as typed arrays a driver's loop reads. One object for the
+ * automaton's life: when an array grows, its field is replaced, so a driver that keeps the
+ * object reads the grown array (a loop that copies an array to a local reads it again
+ * after a build).
+ */
+export interface StepTables {
   /**
    * `table[state + class]`: the next state as its offset in the table (state number ×
    * classes), or ACCEPT, or EVENT, or UNBUILT for a transition no text has needed yet. State
@@ -374,13 +380,14 @@ export class Prefilter {
    * front would cost seconds and megabytes for states no platform ever writes.
    */
   table: Int32Array;
-  /**
-   * `phraseTo[PHRASE_STEP - step]`: the state (an offset) a phrase step goes on to. Grows
-   * with the table; drivers read it again when they read `table` again.
-   */
+  /** `phraseTo[PHRASE_STEP - step]`: the state (an offset) a phrase step goes on to. */
   phraseTo: Int32Array;
   /** `stepKeyed[PHRASE_STEP - step]`: 1 if a phrase step passes a key literal (see PhraseHits). */
   stepKeyed: Uint8Array;
+}
+
+export class Prefilter {
+  readonly steps: StepTables;
   readonly #automaton: Automaton;
   /** Per phrase literal id, the phrases (as literal ids) it is the key literal of. */
   readonly #phrasesKeyedBy: number[][][] = [];
@@ -438,9 +445,7 @@ export class Prefilter {
       numberWords,
       (id) => this.#phrasesKeyedBy[id]!.length > 0,
     );
-    this.table = this.#automaton.table;
-    this.phraseTo = this.#automaton.phraseTo;
-    this.stepKeyed = this.#automaton.stepKeyed;
+    this.steps = this.#automaton.steps;
   }
 
   /**
@@ -456,14 +461,11 @@ export class Prefilter {
 
   /**
    * At the end of a text: notes the phrase steps a driver kept (`steps[0, count)`), and
-   * says whether a phrase has all its literals in the text.
+   * says whether a phrase has all its literals in the text. No phrase is complete without
+   * its key literal, so a driver that knows none was passed (`stepKeyed`, `hits.keyed`)
+   * need not call this: most strings pass common words only.
    */
   settle(steps: Int32Array, count: number, hits: PhraseHits): boolean {
-    // No phrase is complete without its key literal: most strings pass common words only,
-    // and are settled without noting any.
-    let keyed = hits.keyed;
-    for (let k = 0; k < count && !keyed; k++) keyed = this.stepKeyed[PHRASE_STEP - steps[k]!] === 1;
-    if (!keyed) return false;
     const phraseSteps = this.#automaton.phraseSteps;
     const phrases = this.#phrasesKeyedBy;
     for (let k = 0; k < count; k++) hits.note(phraseSteps[PHRASE_STEP - steps[k]!]!.ids, phrases);
@@ -477,15 +479,11 @@ export class Prefilter {
 
   /**
    * The transition from `state` (an offset) on `cls`, building it first when no text has
-   * needed it yet. Drivers call this when they read UNBUILT, then read `table` again: it
-   * may have grown.
+   * needed it yet. Drivers call this when they read UNBUILT, then read `steps.table`
+   * again: it may have grown.
    */
   build(state: number, cls: number): number {
-    const next = this.#automaton.build(state, cls);
-    this.table = this.#automaton.table;
-    this.phraseTo = this.#automaton.phraseTo;
-    this.stepKeyed = this.#automaton.stepKeyed;
-    return next;
+    return this.#automaton.build(state, cls);
   }
 
   /** The phrase literals of the text being screened, for drivers (one text at a time). */
@@ -493,7 +491,8 @@ export class Prefilter {
 
   /** Whether `text` needs the full detection path; false means it certainly holds nothing. */
   mayHold(text: string): boolean {
-    let table = this.table;
+    const steps = this.steps;
+    let table = steps.table;
     let state = 0;
     let budget: FoldBudget | undefined;
     const hits = this.hits;
@@ -506,7 +505,7 @@ export class Prefilter {
         if (next < 0) {
           if (next === UNBUILT) {
             next = this.build(state, cls);
-            table = this.table;
+            table = steps.table;
           }
           if (next <= PHRASE_STEP) next = this.passPhrase(next, hits);
           if (next < 0) return true;
@@ -517,7 +516,7 @@ export class Prefilter {
       const point = text.codePointAt(i)!;
       if (point > 0xffff) i++;
       state = readBeyondAscii(this, state, point, (budget ??= newFoldBudget()), hits);
-      table = this.table;
+      table = steps.table;
       if (state < 0) return true;
     }
     // The end of the text ends its last word.
@@ -526,7 +525,7 @@ export class Prefilter {
 
   /** One step, building the transition if needed and noting phrase literals in `hits`. */
   next(state: number, cls: number, hits: PhraseHits): number {
-    let to = this.table[state + cls]!;
+    let to = this.steps.table[state + cls]!;
     if (to === UNBUILT) to = this.build(state, cls);
     return to <= PHRASE_STEP ? this.passPhrase(to, hits) : to;
   }
@@ -620,13 +619,13 @@ function classesOfFold(codePoint: number): Uint8Array {
  * automaton built whole; only the work is spread out, and most of it never done.
  */
 class Automaton {
-  table = new Int32Array(256 * CLASSES).fill(UNBUILT);
+  readonly steps: StepTables = {
+    table: new Int32Array(256 * CLASSES).fill(UNBUILT),
+    phraseTo: new Int32Array(256),
+    stepKeyed: new Uint8Array(256),
+  };
   /** Transitions that pass phrase literals: where they go, and the literal ids. */
   readonly phraseSteps: { to: number; ids: readonly number[] }[] = [];
-  /** Where each phrase step goes, as a typed array a driver's loop can read. */
-  phraseTo = new Int32Array(256);
-  /** Whether each phrase step passes a key literal: 1 or 0. */
-  stepKeyed = new Uint8Array(256);
   readonly #isKey: (id: number) => boolean;
   readonly #phraseStepIds = new Map<string, number>();
   readonly #states: State[] = [];
@@ -658,7 +657,7 @@ class Automaton {
     const to = this.#step(this.#states[offset / CLASSES]!, cls, passed);
     let entry = to < 0 ? to : to * CLASSES;
     if (entry >= 0 && passed.length > 0) entry = this.#phraseStep(entry, passed);
-    this.table[offset + cls] = entry;
+    this.steps.table[offset + cls] = entry;
     return entry;
   }
 
@@ -669,16 +668,17 @@ class Automaton {
     if (k === undefined) {
       k = this.phraseSteps.push({ to, ids }) - 1;
       this.#phraseStepIds.set(key, k);
-      if (k >= this.phraseTo.length) {
-        const grown = new Int32Array(this.phraseTo.length * 2);
-        grown.set(this.phraseTo);
-        this.phraseTo = grown;
+      const steps = this.steps;
+      if (k >= steps.phraseTo.length) {
+        const grown = new Int32Array(steps.phraseTo.length * 2);
+        grown.set(steps.phraseTo);
+        steps.phraseTo = grown;
         const keyed = new Uint8Array(grown.length);
-        keyed.set(this.stepKeyed);
-        this.stepKeyed = keyed;
+        keyed.set(steps.stepKeyed);
+        steps.stepKeyed = keyed;
       }
-      this.phraseTo[k] = to;
-      this.stepKeyed[k] = ids.some(this.#isKey) ? 1 : 0;
+      steps.phraseTo[k] = to;
+      steps.stepKeyed[k] = ids.some(this.#isKey) ? 1 : 0;
     }
     return PHRASE_STEP - k;
   }
@@ -689,10 +689,11 @@ class Automaton {
     if (id === undefined) {
       id = this.#states.push(s) - 1;
       this.#ids.set(key, id);
-      if ((id + 1) * CLASSES > this.table.length) {
-        const grown = new Int32Array(this.table.length * 2).fill(UNBUILT);
-        grown.set(this.table);
-        this.table = grown;
+      const steps = this.steps;
+      if ((id + 1) * CLASSES > steps.table.length) {
+        const grown = new Int32Array(steps.table.length * 2).fill(UNBUILT);
+        grown.set(steps.table);
+        steps.table = grown;
       }
     }
     return id;

@@ -181,14 +181,16 @@ export class SpecialCategoryDetector {
       f.pair('fs:', category);
       f.pair(`fsv:${typeof value}:`, String(value));
       addKeyFeatures(f, category, hints);
+      const ruleScore = value === false || value === 0 ? 0 : 0.8;
       out.push({
         category,
         rule: `${category}.field-name`,
         features: f,
-        ruleScore: value === false || value === 0 ? 0 : 0.8,
-        // `true` there is the category's data; a number may be a person's ("vakbondslid": 1)
-        // or a tally ("ziektedagen": 312 per department): the model reads the fields around.
-        ...(typeof value === 'boolean' || value === 0 ? { fixed: value === true ? 0.8 : 0 } : {}),
+        ruleScore,
+        // `true` there is the category's data, `false` or 0 none; another number may be a
+        // person's ("vakbondslid": 1) or a tally ("ziektedagen": 312 per department): the
+        // model reads the fields around it.
+        ...(typeof value === 'boolean' || value === 0 ? { fixed: ruleScore } : {}),
       });
     }
     return out;
