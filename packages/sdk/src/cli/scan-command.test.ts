@@ -71,6 +71,32 @@ describe('dpa-guard scan', () => {
     expect(stdout).not.toContain('rijdt');
   });
 
+  it('--explain names no value read by the form, fraction and told-parts rules', async () => {
+    // 111222333 typed with a decimal point, told in parts out of order, and a form's answer.
+    const input = [
+      JSON.stringify({ persoon: { bsn: 11122.2333 } }),
+      JSON.stringify({
+        chat: 'mijn bsn: de laatste drie zijn 333, de eerste drie 111 en in het midden 222',
+      }),
+      JSON.stringify({
+        vragen: [{ vraag: 'Bent u lid van een vakbond?', antwoord: 'Ja, al tien jaar' }],
+      }),
+    ].join('\n');
+    const { code, stdout } = await runCapture(['scan', '--explain'], { stdin: input, cwd: dir });
+    expect(code).toBe(1);
+    const results = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { findings: { category: string; path: string }[] });
+    expect(results.map((r) => r.findings.map((f) => `${f.category} ${f.path}`))).toEqual([
+      ['bsn /persoon/bsn'],
+      ['bsn /chat'],
+      ['trade_union /vragen/0/antwoord'],
+    ]);
+    for (const value of ['11122', '2333', '333', '111', '222', 'tien', 'jaar'])
+      expect(stdout).not.toContain(value);
+  });
+
   it('--explain never names a field name that held data itself, nor a neighbouring one', async () => {
     // A sentence used as a key is a finding of its own and masked as "*": the findings
     // beside and below it must not name its words among their signals either.
