@@ -133,6 +133,8 @@ export type Placement = 'word' | 'start' | 'end' | 'inside';
 export interface ScreenLiteral {
   literal: string;
   placement: Placement;
+  /** A word in almost every text ("de", "the"): never the one a phrase is looked up by. */
+  common?: boolean;
 }
 
 /**
@@ -230,7 +232,7 @@ export class PhraseHits {
     }
   }
 
-  /** Notes literal ids; `phrasesKeyedBy[id]` lists the phrases whose key literal is `id`. */
+  /** Notes literal ids; `phrasesKeyedBy[id]` lists the phrases keyed by `id`, each by its other literals. */
   note(ids: readonly number[], phrasesKeyedBy: readonly (readonly number[][])[]): void {
     this.#used = true;
     if (this.#stamps.length < phrasesKeyedBy.length) {
@@ -405,6 +407,7 @@ export class Prefilter {
     };
     for (const literal of targets.literals) place(literal);
     const ids = new Map<string, number>();
+    const commonAt: boolean[] = [];
     const lengthOf: number[] = [];
     const phraseCount: number[] = []; // how many phrases each literal is one of
     const phrases = [...(targets.phrases ?? [])].map((phrase) => {
@@ -417,6 +420,7 @@ export class Prefilter {
           ids.set(name, id);
           this.#phrasesKeyedBy[id] = [];
           lengthOf[id] = literal.literal.length;
+          commonAt[id] = literal.common === true;
           phraseCount[id] = 0;
           place(literal, id);
         }
@@ -426,15 +430,21 @@ export class Prefilter {
       }
       return phraseIds;
     });
-    // A phrase's key is its literal that is one of the fewest phrases, then the longest:
-    // the least common in text ("sp", not "de", of "de sp").
+    // A phrase's key is the literal least often in text: the end of a string with a key
+    // literal asks whether its phrases are complete, and with "de" as a key almost every
+    // string would. Not a common word, then the longest, then one of the fewest phrases.
     const rarer = (a: number, b: number) =>
-      phraseCount[a]! !== phraseCount[b]!
-        ? phraseCount[a]! < phraseCount[b]!
-        : lengthOf[a]! > lengthOf[b]!;
+      commonAt[a] !== commonAt[b]
+        ? !commonAt[a]
+        : lengthOf[a] !== lengthOf[b]
+          ? lengthOf[a]! > lengthOf[b]!
+          : phraseCount[a]! < phraseCount[b]!;
+    // Kept without the key (stamped whenever the phrase is asked about), rarest literal
+    // first: a phrase that is not complete is told by its first literal, almost always.
     for (const phraseIds of phrases) {
       const key = phraseIds.reduce((best: number, id: number) => (rarer(id, best) ? id : best));
-      this.#phrasesKeyedBy[key]!.push(phraseIds);
+      const others = phraseIds.filter((id) => id !== key).sort((a, b) => (rarer(a, b) ? -1 : 1));
+      this.#phrasesKeyedBy[key]!.push(others);
     }
     linkFailures(ends);
     const numberWords = [node()];

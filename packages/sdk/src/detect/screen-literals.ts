@@ -38,7 +38,7 @@ const COMMON_WORDS = new Set(
 /** How a word pattern of a term sits in the screen. */
 function literalOf(p: WordPattern): ScreenLiteral {
   const placement = p.closedBefore ? (p.open ? 'start' : 'word') : p.open ? 'inside' : 'end';
-  return { literal: p.literal, placement };
+  return { literal: p.literal, placement, common: COMMON_WORDS.has(p.literal) };
 }
 
 /**
