@@ -82,7 +82,7 @@ export interface KeyContext {
 // How far, in characters of the same value, a context word may stand from the number.
 const KEYWORD_BEFORE = 80;
 const KEYWORD_AFTER = 40;
-const SUPPRESSOR_BEFORE = 30;
+const SUPPRESSOR_BEFORE = 60;
 const SUPPRESSOR_AFTER = 12;
 
 /** Field names that say only "a number": what the number is, the enclosing field says. */
