@@ -110,7 +110,7 @@ export class FeatureSet {
 
 /** Feature prefixes whose value is a word of the text itself (not a lexicon or field signal). */
 const TEXT_FEATURE =
-  /^(?:w:|d:|cw:[a-z_]+:|cd:[a-z_]+:|p[123]:|n[123]:|pb:|fv:|cfv:[a-z_]+:|fw:|fsv:|bt:|bte\d:|bp1?:|bn1?:)/;
+  /^(?:w:|tb:|ta:|d:|cw:[a-z_]+:|cd:[a-z_]+:|p[123]:|n[123]:|pb:|fv:|cfv:[a-z_]+:|fw:|fsv:|bt:|bte\d:|bp1?:|bn1?:)/;
 
 /**
  * Whether a feature is a word of the text itself: an explanation sums these and never lists

@@ -346,7 +346,8 @@ export class SpecialCategoryDetector {
     f.add('b');
     f.pair('c:', category);
     f.pair(CS[category], strength);
-    f.pair('t:', m.entry.term);
+    const termHash = fnv(m.entry.term);
+    f.pair('t:', m.entry.term, termHash);
     f.pair('m:', m.match);
     f.pair(CM[category], m.match);
     if (m.edits > 0) f.pair('e:', m.edits === 1 ? '1' : '2');
@@ -400,6 +401,19 @@ export class SpecialCategoryDetector {
       'pb:',
       names(f, () => `${named(2)}_${named(1)}`),
       mix(h2, h1),
+    );
+    // The term with the word right before and right after it: 'ziek vet', 'kanker zeg' and
+    // 'drager van' say what the term alone and the word alone cannot.
+    const a1 = m.last + 1 < to ? hashes[m.last + 1]! : END;
+    f.pair(
+      'tb:',
+      names(f, () => `${named(1)}_${m.entry.term}`),
+      mix(h1, termHash),
+    );
+    f.pair(
+      'ta:',
+      names(f, () => `${m.entry.term}_${m.last + 1 < to ? words[m.last + 1]!.text : '$'}`),
+      mix(termHash, a1),
     );
     for (let i = from; i < to; i++)
       for (const other of termsAt[i] ?? [])
@@ -613,6 +627,7 @@ const isUpper = (c: number) => c >= 65 && c <= 90;
 
 /** The hash standing for "no word" before a term at the start of its window. */
 const EDGE = fnv('^');
+const END = fnv('$');
 
 /** A feature's value named, only when the set keeps names (training, explanations). */
 function names(f: FeatureSet, name: () => string): string {
