@@ -226,7 +226,11 @@ function detectors() {
     bsn,
     special: new SpecialCategoryDetector(),
     prefilter: new Prefilter(
-      screenTargets(lexicons().termList, [...bsn.keywordList, ...PARTNER_WORDS]),
+      screenTargets(
+        lexicons().termList,
+        [...bsn.keywordList, ...PARTNER_WORDS],
+        lexicons().classes,
+      ),
     ),
     isCourseKey: compileKeyPatterns(fields.courseContent),
     isPersonKey: compileKeyPatterns(fields.personContent),

@@ -78,7 +78,11 @@ interface TemplateFile {
 }
 
 /** Lexicon files of templates (data/lexicon/templates-*.json). */
-const TEMPLATE_FILES = ['templates-ethnicity.json', 'templates-biometric.json'];
+const TEMPLATE_FILES = [
+  'templates-ethnicity.json',
+  'templates-biometric.json',
+  'templates-political.json',
+];
 
 function expandTemplates(file: TemplateFile): string[] {
   const out = new Set<string>();

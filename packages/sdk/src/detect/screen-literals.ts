@@ -35,6 +35,15 @@ const COMMON_WORDS = new Set(
   ).split(' '),
 );
 
+/** Classes of at most this many words are screened for by their words (see screenTerm). */
+const SMALL_CLASS = 64;
+
+function smallClass(word: string, classes: Readonly<Record<string, readonly string[]>>): boolean {
+  if (!word.startsWith('@')) return false;
+  const members = classes[word.slice(1)];
+  return members !== undefined && members.length <= SMALL_CLASS;
+}
+
 /** How a word pattern of a term sits in the screen. */
 function literalOf(p: WordPattern): ScreenLiteral {
   const placement = p.closedBefore ? (p.open ? 'start' : 'word') : p.open ? 'inside' : 'end';
@@ -51,10 +60,30 @@ function literalOf(p: WordPattern): ScreenLiteral {
 export function screenTerm(
   term: string,
   alone: ReadonlySet<string> = new Set(),
-): { literal: ScreenLiteral } | { phrase: ScreenLiteral[] } | undefined {
+  classes: Readonly<Record<string, readonly string[]>> = {},
+):
+  | { literal: ScreenLiteral }
+  | { phrase: ScreenLiteral[] }
+  | { phrases: ScreenLiteral[][] }
+  | undefined {
   const spaced = term.split(' ');
   const free = spaced.length > 1 ? spaced.find((w) => alone.has(w)) : undefined;
-  // A word of a class (`@place`) could be any of many: the phrase is screened by its others.
+  // A word of a small class ('@party') is screened for as itself: one phrase per word of the
+  // class, with the phrase's other words ('actief bij' and 'sp'), so that a lesson full of
+  // 'actief' and 'bij' but no party stays on the fast path.
+  const small = free === undefined ? spaced.find((w) => smallClass(w, classes)) : undefined;
+  if (small !== undefined) {
+    const phrases: ScreenLiteral[][] = [];
+    for (const member of classes[small.slice(1)]!) {
+      const t = screenTerm(spaced.map((w) => (w === small ? member : w)).join(' '), alone, classes);
+      if (t === undefined) continue;
+      if ('literal' in t) phrases.push([t.literal]);
+      else if ('phrase' in t) phrases.push(t.phrase);
+      else phrases.push(...t.phrases);
+    }
+    return { phrases };
+  }
+  // A word of a large class (`@place`) could be any of many: the phrase is screened by its others.
   const patterns = (free === undefined ? spaced : [free])
     .flatMap(parseWord)
     .filter((p) => p.wordClass === undefined);
@@ -81,6 +110,7 @@ export function screenTerm(
 export function screenTargets(
   categoryTerms: readonly { term: string; compound: boolean }[],
   plainTerms: readonly string[],
+  classes: Readonly<Record<string, readonly string[]>> = {},
 ): ScreenTargets {
   const literals: ScreenLiteral[] = [];
   const phrases: ScreenLiteral[][] = [];
@@ -89,10 +119,14 @@ export function screenTargets(
     [...plainTerms, ...categoryTerms.map((t) => t.term)].filter((t) => !t.includes(' ')),
   );
   const add = (term: string) => {
-    const t = screenTerm(term, alone);
+    const t = screenTerm(term, alone, classes);
     if (t === undefined) return;
     if ('literal' in t) literals.push(t.literal);
-    else phrases.push(t.phrase);
+    else if ('phrase' in t) phrases.push(t.phrase);
+    else
+      for (const phrase of t.phrases)
+        if (phrase.length === 1) literals.push(phrase[0]!);
+        else phrases.push(phrase);
   };
   for (const term of plainTerms) add(term);
   for (const { term, compound } of categoryTerms) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createGuard } from '../guard.js';
 import type { FieldRule } from '../policy/types.js';
 import { DEFAULT_POLICY } from '../policy/defaults.js';
-import { DetectionEngine } from './engine.js';
+import { DetectionEngine, sharedPrefilter } from './engine.js';
 
 const guard = createGuard();
 const categoriesOf = (value: unknown) =>
@@ -108,6 +108,30 @@ describe('special categories: statements about a person, not the topic', () => {
     // A place without a family says no origin, nor does half of a place at home.
     expect(categoriesOf({ note: 'De levering komt uit Polen.' })).toEqual([]);
     expect(categoriesOf({ note: 'Mijn vader komt uit Zuid-Limburg.' })).toEqual([]);
+  });
+
+  it('reads a party whose name is an ordinary word only when a person joins, campaigns or votes for it', () => {
+    // Sentences no corpus writer wrote: every membership, campaign and vote word meets every party.
+    for (const note of [
+      'Ik kan woensdag niet, ik ga flyeren voor de SP in Deventer.',
+      'Ik ben sinds vorig jaar lid van Volt.',
+      'Wij hebben allebei op de PvdD gestemd.',
+      "I'm local councillor for AUR, the council meets on Thursdays.",
+    ])
+      expect(categoriesOf({ note }), note).toEqual(['political /note']);
+    // The same words without a party, or a party's letters that are something else.
+    for (const note of [
+      'Ik ben lid van het forum van de cursus, waar kan ik mijn vraag stellen?',
+      'We moeten nog stemmen over de datum, denk ik.',
+      'De accu levert 12 volt, sluit eerst de min aan.',
+    ])
+      expect(categoriesOf({ note }), note).toEqual([]);
+    // The screen looks for a party's name with the phrase's other words: a lesson full of
+    // 'actief' and 'bij' but no party stays on the fast path.
+    expect(sharedPrefilter().mayHold('Hij was actief bij de oefening en stond bij de deur.')).toBe(
+      false,
+    );
+    expect(sharedPrefilter().mayHold('Hij is actief bij de SP.')).toBe(true);
   });
 
   it('reads a face or finger said to be scanned, stored or matched, however it is put', () => {
