@@ -191,6 +191,11 @@ const PARTNER_WORDS = [
   // The writer's partner as workers from elsewhere write it (partner.ts FOREIGN_OWN).
   ...FOREIGN_PARTNER_WORDS,
 ];
+/**
+ * Whether a text has a word every partner mention needs: partner.ts's patterns are many and
+ * long, and a lesson sent to the full path for its health words mostly has none of these.
+ */
+const MAY_NAME_PARTNER = new RegExp(`\\b(?:${PARTNER_WORDS.join('|')})\\b`);
 
 let shared:
   | {
@@ -491,7 +496,10 @@ export class DetectionEngine {
         if (!isKey) {
           const relationField =
             visit.ownKey !== undefined && RELATION_KEY.test(squashKey(visit.ownKey));
-          const mention = partnerMention(text, raw, relationField);
+          const mention =
+            relationField || MAY_NAME_PARTNER.test(text)
+              ? partnerMention(text, raw, relationField)
+              : undefined;
           if (mention !== undefined) mentions.push({ node: visit.node, mention, relationField });
         }
         const hints = isKey

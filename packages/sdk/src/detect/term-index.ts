@@ -15,8 +15,14 @@ export interface WordPattern {
   closedBefore: boolean;
   /** `@class`: any one word of a class the index was given ("@place"); the literal is empty. */
   wordClass?: string;
-  /** The class's own patterns, once the index has resolved it. */
-  anyOf?: readonly WordPattern[];
+  /** The class's own patterns, once the index has resolved it: its whole words as a set. */
+  anyOf?: WordClass;
+}
+
+/** A word class resolved: its whole words looked up at once, the rest (stems) tried in turn. */
+interface WordClass {
+  words: ReadonlySet<string>;
+  others: readonly WordPattern[];
 }
 
 export interface TermEntry<T> {
@@ -36,7 +42,7 @@ const GAP_WORDS = 3;
 /** A term's word patterns, with the gap each may follow. */
 function parseTerm(
   term: string,
-  classes: ReadonlyMap<string, readonly WordPattern[]>,
+  classes: ReadonlyMap<string, WordClass>,
 ): { words: WordPattern[]; gaps: number[] | undefined } {
   const words: WordPattern[] = [];
   const gaps: number[] = [];
@@ -189,12 +195,15 @@ export class TermIndex<T> {
     this.#typosOn = options.typos;
     // A class stands for one word of the text: a name of two ("zuid-soedan") would match
     // by its halves alone ("zuid"), so only one-word members count.
-    const classes = new Map(
-      Object.entries(options.classes ?? {}).map(([name, list]) => [
-        name,
-        list.map(parseWord).flatMap((parts) => (parts.length === 1 ? parts : [])),
-      ]),
-    );
+    const classes = new Map<string, WordClass>();
+    for (const [name, list] of Object.entries(options.classes ?? {})) {
+      const patterns = list.map(parseWord).flatMap((parts) => (parts.length === 1 ? parts : []));
+      const whole = (p: WordPattern) => p.closedBefore && !p.open;
+      classes.set(name, {
+        words: new Set(patterns.filter(whole).map((p) => p.literal)),
+        others: patterns.filter((p) => !whole(p)),
+      });
+    }
     const startLengths = new Set<number>();
     const endLengths = new Set<number>();
     const push = (map: Map<string, TermEntry<T>[]>, key: string, entry: TermEntry<T>) => {
@@ -426,7 +435,8 @@ export class TermIndex<T> {
 }
 
 function matchesPattern(text: string, p: WordPattern): boolean {
-  if (p.anyOf !== undefined) return p.anyOf.some((q) => matchesPattern(text, q));
+  if (p.anyOf !== undefined)
+    return p.anyOf.words.has(text) || p.anyOf.others.some((q) => matchesPattern(text, q));
   if (!p.closedBefore && p.open) return text.includes(p.literal);
   if (!p.closedBefore) return text.endsWith(p.literal);
   if (p.open) return text.startsWith(p.literal);
