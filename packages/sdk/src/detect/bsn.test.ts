@@ -286,6 +286,93 @@ describe('BsnDetector', () => {
     expect(bsnOf({ note: 'lol 224 o24 haha' })).toEqual([]);
   });
 
+  it('reads no time of day or network address as a number, in any layout', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 23 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.integer({ min: 0, max: 999 }),
+        (h, m, sec, ms) => {
+          const two = (n: number) => String(n).padStart(2, '0');
+          const clock = `${two(h)}:${two(m)}:${two(sec)}.${String(ms).padStart(3, '0')}`;
+          expect(find(clock)).toBeUndefined();
+          expect(find(`2025-04-02T${clock}Z`)).toBeUndefined();
+        },
+      ),
+      { numRuns: 500 },
+    );
+    // 84.26.113.20 holds 842611320, which passes; four dotted octets are an address.
+    expect(isBsn('842611320')).toBe(true);
+    expect(find('ip 84.26.113.20')).toBeUndefined();
+    // A dotted BSN layout with a group over 255 is no address.
+    expect(find('bsn 842.611.320')?.rule).toBe('bsn.keyword');
+  });
+
+  it('takes a number glued to letters, or behind a short code, for a code', () => {
+    // 226114703 passes the elfproef.
+    expect(isBsn('226114703')).toBe(true);
+    for (const code of ['PO-226114703', 'WV_226114703', 'NL226114703B01', 'x226114703'])
+      expect(find(`zie ${code} in de lijst`), code).toBeUndefined();
+    // Unless the letters name a personal number.
+    expect(find('bsn226114703')?.rule).toBe('bsn.keyword');
+    // A hyphenated name of another number: "Pallet-ID", "CMR-nr", "ND-nummer".
+    for (const named of ['Pallet-ID', 'CMR-nr', 'ND-nummer'])
+      expect(find(`${named} 226114703 kapot`), named).toBeUndefined();
+    expect(find('BSN-nr 226114703')?.rule).toBe('bsn.keyword');
+  });
+
+  it("reads a pasted table's cell by its column, not by the other columns' names", () => {
+    const bsnOf = (value: unknown) => bsnFindings(value, (f) => `${f.path} ${f.rule}`);
+    // The BSN column beside one named for another number, in either order.
+    expect(bsnOf({ t: 'Naam\tBSN\tRelatienummer\nA. Yilmaz\t226114703\t508473457' })).toEqual([
+      '/t bsn.field-name',
+    ]);
+    expect(bsnOf({ t: 'naam;examencode;bsn\nAydin, S.;VCA-2406;226114703' })).toEqual([
+      '/t bsn.field-name',
+    ]);
+    // A word naming the next line's value says nothing of this one.
+    expect(
+      bsnOf({ ocr: 'Persoonsnummer: 2261.14.703\nDocumentnummer: NXK9TR2L4' }).map((f) =>
+        f.endsWith('bsn.keyword'),
+      ),
+    ).toEqual([true]);
+    // Rows given as the items of one array, under a header item.
+    expect(bsnOf({ rows: ['BSN (zonder voorloopnul);Naam', '55391205;Lisa Mertens'] })).toEqual([
+      '/rows/1 bsn.field-name',
+    ]);
+    expect(bsnOf({ rows: ['ticket;onderwerp', '226114703;kan niet inloggen'] })).toEqual([]);
+  });
+
+  it('finds a number dictated by the places of its parts, with no keyword', () => {
+    const bsnOf = (value: unknown) => bsnFindings(value, (f) => f.rule);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 100_000_000, max: 999_999_999 }).filter((n) => isBsn(String(n))),
+        (n) => {
+          const d = String(n);
+          const told = `ok, hij begint met ${d.slice(0, 4)}, dan ${d.slice(4, 6)} en eindigt op ${d.slice(6)}`;
+          expect(bsnOf({ chat: [{ msg: 'stuur je nummer even' }, { msg: told }] })).toEqual([
+            'bsn.parts-told',
+          ]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+    // Counts and times told the same way are no number: their digits fail or are too few.
+    expect(bsnOf({ msg: 'de cursus begint met 12 mensen en eindigt op 34' })).toEqual([]);
+  });
+
+  it('reads a named number read out in Dutch numerals', () => {
+    // 855 677 405 passes the elfproef.
+    expect(
+      find('mijn bsn is achthonderdvijfenvijftig zeshonderdzevenenzeventig vierhonderdvijf')?.rule,
+    ).toBe('bsn.keyword');
+    expect(
+      find('achthonderdvijfenvijftig zeshonderdzevenenzeventig vierhonderdvijf'),
+    ).toBeUndefined();
+  });
+
   it('takes a neighbouring field that names a personal number for the number beside it', () => {
     const bsnOf = (value: unknown) => bsnFindings(value, (f) => `${f.path} ${f.rule}`);
     // 508473457 passes the elfproef.

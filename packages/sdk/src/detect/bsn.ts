@@ -17,6 +17,7 @@ interface BsnData {
 export type BsnRule =
   | 'bsn.keyword'
   | 'bsn.keyword-spread'
+  | 'bsn.parts-told'
   | 'bsn.field-name'
   | 'bsn.layout'
   | 'bsn.bare'
@@ -77,6 +78,11 @@ export interface KeyContext {
   inKey?: boolean;
   /** `own` was read from the text (a pasted table's column, "uptime_ms=…"), not a field. */
   ownFromText?: boolean;
+  /**
+   * The header of the table the text is a row of, when the rows came as items of one array
+   * (["naam;bsn;functie", "Jan;123456782;monteur"]): the first item names the columns.
+   */
+  columns?: TextTable | undefined;
 }
 
 // How far, in characters of the same value, a context word may stand from the number.
@@ -165,7 +171,7 @@ export class BsnDetector {
     let best: BsnFinding | undefined;
     const runs = digitRuns(text);
     // In a table pasted as text, a number's column header is its field name.
-    const table = runs.length > 0 ? tableOf(text) : undefined;
+    const table = runs.length > 0 ? (tableOf(text) ?? keys.columns) : undefined;
     for (const run of runs)
       for (const candidate of numberCandidates(run)) {
         const finding = this.#judge(text, table, candidate, keys, runs.length, observe);
@@ -174,11 +180,12 @@ export class BsnDetector {
       }
     best ??= this.#spread(text, runs);
     if (best !== undefined || !this.#names(text, keys)) return best;
-    // A number named as one but typed with letters for digits throughout ("llO 224 O24"):
-    // read loosely, it counts only where the name stands near it, never as a bare number.
+    // A number named as one but typed with letters for digits throughout ("llO 224 O24"),
+    // or read out in numerals ("achthonderdvijfenvijftig zeshonderd…"): read loosely, it
+    // counts only where the name stands near it, never as a bare number.
     for (const run of digitRuns(text, true))
       for (const candidate of numberCandidates(run)) {
-        if (candidate.layout !== 'lookalike') continue;
+        if (candidate.layout !== 'lookalike' && candidate.layout !== 'words') continue;
         const finding = this.#judge(text, table, candidate, keys, runs.length, undefined);
         if (finding !== undefined && NAMED_RULES.has(finding.rule)) return finding;
       }
@@ -221,7 +228,7 @@ export class BsnDetector {
           return;
         }
     });
-    return found;
+    return found ?? toldByPlace(text, parts);
   }
 
   /**
@@ -340,14 +347,18 @@ export class BsnDetector {
     if (kind === undefined) return undefined;
     // A column's header, or a name written right before it ("uptime_ms=…", "?id=…"), is the
     // number's field name.
-    const header =
-      (table === undefined ? undefined : columnAt(table, text, candidate.start)) ??
-      inlineKeyBefore(text, candidate.start);
+    const column = table === undefined ? undefined : columnAt(table, text, candidate.start);
+    const header = column ?? inlineKeyBefore(text, candidate.start);
     const keys: KeyContext =
       header === undefined
         ? given
         : { ...given, own: header, path: [...given.path, header], ownFromText: true };
     const { start, end } = candidate;
+    // Words count on the number's own line only after it ("1644.76.738\nDocumentnummer: …"
+    // names the next line's value), and, in a table's row, before it too: the header says
+    // what the cell holds, and the other columns' names are not about this one.
+    const lineStart = column === undefined ? 0 : text.lastIndexOf('\n', start - 1) + 1;
+    const lineEnd = lineEndAfter(text, end);
     const keywordAt = this.#nearest(
       this.#keywords,
       text,
@@ -355,10 +366,21 @@ export class BsnDetector {
       end,
       KEYWORD_BEFORE,
       KEYWORD_AFTER,
+      lineStart,
+      lineEnd,
     );
     const suppressorAt = nearer(
-      this.#nearest(this.#suppressors, text, start, end, SUPPRESSOR_BEFORE, SUPPRESSOR_AFTER),
-      this.#otherNumberNamed(text, start),
+      this.#nearest(
+        this.#suppressors,
+        text,
+        start,
+        end,
+        SUPPRESSOR_BEFORE,
+        SUPPRESSOR_AFTER,
+        lineStart,
+        lineEnd,
+      ),
+      this.#otherNumberNamed(text, start, lineStart),
     );
     const prefix = kind === 'onderwijsnummer' ? 'onderwijsnummer' : 'bsn';
     // The nearer word decides: "telefoon 0612345678, en 123456782 (bsn)" is a BSN.
@@ -370,6 +392,9 @@ export class BsnDetector {
     }
     if (suppressorAt !== undefined || this.#keyIs(keys, this.#isSuppressingKey)) return undefined;
     if (looksLikePhoneOrMoney(text, start) || insideLink(text, start)) return undefined;
+    const code = this.#codeAround(text, start, end);
+    if (code === 'named') return { confidence: 0.97, rule: `${prefix}.keyword` };
+    if (code === 'other') return undefined;
     // Without a keyword an eight-digit number (a date, a KvK number) is too common, and
     // nine digits inside a longer number (an account, a card) are not a BSN.
     if (candidate.given === 8 || candidate.partOfLonger) return undefined;
@@ -400,18 +425,44 @@ export class BsnDetector {
    * compound of one ("studentnummer", "pasnr", "klachtnummer", "ordercode") that is not a
    * BSN's own name. Dutch makes such names freely; no list could hold them all.
    */
-  #otherNumberNamed(text: string, start: number): number | undefined {
-    const from = Math.max(0, start - SUPPRESSOR_BEFORE);
-    const words = [...text.slice(from, start).matchAll(WORD)];
+  #otherNumberNamed(text: string, start: number, lineStart: number): number | undefined {
+    const from = Math.max(lineStart, start - SUPPRESSOR_BEFORE);
+    // A compound written with a hyphen ("CMR-nr", "Pallet-ID", "ND-nummer") is one too.
+    const words = [...text.slice(from, start).matchAll(COMPOUND_WORD)];
     for (let i = words.length - 1; i >= 0; i--) {
-      const w = words[i]![0];
-      if (OTHER_NUMBER_COMPOUND.test(w) && !this.#isBsnKey(w) && !this.#keywords.has(w))
-        return start - (from + words[i]!.index + w.length);
+      const written = words[i]![0];
+      const w = written.replace('-', '');
+      const compound =
+        OTHER_NUMBER_COMPOUND.test(w) || (written !== w && HYPHENATED_ID.test(written));
+      if (compound && !this.#isBsnKey(w) && !this.#keywords.has(written) && !this.#keywords.has(w))
+        return start - (from + words[i]!.index + written.length);
     }
     return undefined;
   }
 
-  /** Distance in characters from the number to the nearest term of `matcher`, if any. */
+  /**
+   * A number written as part of a code: letters glued to it ("NL713306282B01",
+   * "po226114703") or a short letter prefix joined by a dash or underscore ("PO-226114703",
+   * "WV-203783517"). Such a code is another register's id, unless its letters name a
+   * personal number ("bsn123456782"): `named`, `other`, or undefined when it is no code.
+   */
+  #codeAround(text: string, start: number, end: number): 'named' | 'other' | undefined {
+    let from = start;
+    while (from > 0 && isLetterCode(text.charCodeAt(from - 1))) from--;
+    let to = end;
+    while (to < text.length && isLetterCode(text.charCodeAt(to))) to++;
+    const glued = [text.slice(from, start), text.slice(end, to)].filter((w) => w !== '');
+    if (glued.length > 0)
+      return glued.some((w) => this.#keywords.has(w) || this.#isBsnKey(w)) ? 'named' : 'other';
+    const prefix = CODE_PREFIX.exec(text.slice(Math.max(0, start - 8), start))?.[1];
+    if (prefix === undefined) return undefined;
+    return this.#keywords.has(prefix) || this.#isBsnKey(prefix) ? 'named' : 'other';
+  }
+
+  /**
+   * Distance in characters from the number to the nearest term of `matcher` within `before`
+   * and `after` characters of it, and no further than `lineStart` and `lineEnd`, if any.
+   */
   #nearest(
     matcher: TermMatcher<true>,
     text: string,
@@ -419,6 +470,8 @@ export class BsnDetector {
     end: number,
     before: number,
     after: number,
+    lineStart: number,
+    lineEnd: number,
   ): number | undefined {
     let nearest: number | undefined;
     matcher.scan(
@@ -428,8 +481,8 @@ export class BsnDetector {
           hit.end <= start ? start - hit.end : hit.start >= end ? hit.start - end : 0;
         if (nearest === undefined || distance < nearest) nearest = distance;
       },
-      Math.max(0, start - before),
-      Math.min(text.length, end + after),
+      Math.max(lineStart, start - before),
+      Math.min(lineEnd, end + after),
     );
     return nearest;
   }
@@ -466,6 +519,19 @@ const TEXT_NAME = ['bt:', ['', '', 'bte2:', 'bte3:', 'bte4:', 'bte5:']] as const
 const NAMED_RULES = new Set<string>(['bsn.keyword', 'onderwijsnummer.keyword', 'bsn.field-name']);
 
 const WORD = /[a-z]+/g;
+/** A word, or two joined by one hyphen ("cmr-nr"). */
+const COMPOUND_WORD = /[a-z]+(?:-[a-z]+)?/g;
+/** A hyphenated name of an id: "pallet-id", "cmr-nr", "nd-nummer". */
+const HYPHENATED_ID = /^[a-z]{2,}-(?:id|nr|no|nummer|nummers|number|code)$/;
+/** A short letter prefix joined to a number by a dash or underscore: "po-", "wv_". */
+const CODE_PREFIX = /(?:^|[^a-z0-9])([a-z]{1,5})[-_]$/;
+const isLetterCode = (c: number) => c >= 97 && c <= 122;
+
+/** Where the line holding `at` ends: its line break, or the end of the text. */
+function lineEndAfter(text: string, at: number): number {
+  const end = text.indexOf('\n', at);
+  return end < 0 ? text.length : end;
+}
 const WORDS_WINDOW = 40;
 /** A compound that names a kind of number. */
 const OTHER_NUMBER_COMPOUND = /^[a-z]{2,}(?:nummer|nummers|nr|number|code|nummertje)$/;
@@ -526,20 +592,70 @@ const PART_PLACE: readonly [RegExp, number][] = [
  */
 function inToldOrder<P extends ToldPart>(text: string, parts: P[], from: number): P[] {
   if (parts.length < 2) return parts;
-  const places: number[] = [];
-  let at = from;
-  for (const part of parts) {
-    const before = text.slice(Math.max(0, at, part.start - 30), part.start);
-    const place = PART_PLACE.find(([words]) => words.test(before))?.[1];
-    if (place === undefined) return parts;
-    places.push(place);
-    at = part.end;
-  }
-  if (new Set(places).size !== places.length) return parts;
+  const places = placesOf(text, parts, from);
+  if (places === undefined) return parts;
   return parts
     .map((part, i) => ({ part, place: places[i]! }))
     .sort((a, b) => a.place - b.place)
     .map((p) => p.part);
+}
+
+/** Each part's place in the number, read as inToldOrder does; undefined if one has none. */
+function placesOf(text: string, parts: readonly ToldPart[], from: number): number[] | undefined {
+  const places: number[] = [];
+  let at = from;
+  for (const part of parts) {
+    const place = placeBefore(text, part, at);
+    if (place === undefined) return undefined;
+    places.push(place);
+    at = part.end;
+  }
+  return new Set(places).size === places.length ? places : undefined;
+}
+
+/** How far apart, in characters, the first and last part of a number told by place may be. */
+const TOLD_SPAN = 90;
+
+/**
+ * A number dictated by the places of its parts, with no keyword in the text ("hij begint
+ * met 3673, dan 12, en eindigt op 505", after a message that asked for the BSN): parts
+ * from one told as the beginning to one told as the end, nine digits that pass. People
+ * dictate a number that way when it is one they are wary of writing down whole.
+ */
+function toldByPlace(text: string, parts: readonly ToldPart[]): BsnFinding | undefined {
+  for (let i = 0; i < parts.length - 1; i++) {
+    const told: ToldPart[] = [];
+    for (let j = i; j < parts.length && digitCount(told) < 9; j++) told.push(parts[j]!);
+    if (told.length < 2 || digitCount(told) !== 9) continue;
+    if (told.at(-1)!.end - told[0]!.start > TOLD_SPAN) continue;
+    const from = i === 0 ? 0 : parts[i - 1]!.end;
+    const first = placeBefore(text, told[0]!, from);
+    const lastFrom = told.at(-2)!.end;
+    const last = placeBefore(text, told.at(-1)!, lastFrom);
+    if (first === undefined || last !== 2 || first === last) continue;
+    if (!TOLD_END.test(text.slice(Math.max(lastFrom, told.at(-1)!.start - 30), told.at(-1)!.start)))
+      continue;
+    const ordered = inToldOrder(text, told, from);
+    if (classify(ordered.map((g) => g.digits).join('')) !== undefined)
+      return { confidence: PARTS_TOLD_SCORE, rule: 'bsn.parts-told' };
+  }
+  return undefined;
+}
+
+const PARTS_TOLD_SCORE = 0.85;
+
+/**
+ * The words that tell a number's last part when it is dictated by place ("… en eindigt op
+ * 505"): only these count for toldByPlace, and the screen looks for them (the looser end
+ * words of PART_PLACE, "laatste", "last", are in too many texts to screen by).
+ */
+export const TOLD_END_WORDS = ['eindigt', 'eindigend', 'ends', 'ending'] as const;
+const TOLD_END = new RegExp(`\\b(?:${TOLD_END_WORDS.join('|')})\\b`);
+
+/** The place words just before a part say it has (see PART_PLACE), read back to `from`. */
+function placeBefore(text: string, part: ToldPart, from: number): number | undefined {
+  const before = text.slice(Math.max(0, from, part.start - 30), part.start);
+  return PART_PLACE.find(([words]) => words.test(before))?.[1];
 }
 
 function digitCount(parts: readonly ToldPart[]): number {

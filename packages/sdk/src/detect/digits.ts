@@ -102,12 +102,15 @@ const NUMBER_WORDS_IN_A_ROW = new RegExp(
 );
 
 /**
- * Whether a normalised text may hold digits at all: a digit, or number words in a row
- * ("zeven negen zeven nul …", "nine, four, five …"), which digitRuns reads as digits.
+ * Whether a normalised text may hold digits at all: a digit, number words in a row
+ * ("zeven negen zeven nul …", "nine, four, five …") or a numeral word, which digitRuns
+ * reads as digits.
  */
 export function mayHoldDigits(text: string): boolean {
-  return HAS_DIGIT.test(text) || NUMBER_WORDS_IN_A_ROW.test(text);
+  return HAS_DIGIT.test(text) || NUMBER_WORDS_IN_A_ROW.test(text) || HAS_NUMERAL.test(text);
 }
+/** A Dutch numeral word of tens or hundreds ("zesenzeventig", "vierhonderdvijf"). */
+const HAS_NUMERAL = /honderd|(?:twin|der|veer|vijf|zes|zeven|tach|negen)tig/;
 const HAS_DIGIT = /\d/;
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
@@ -145,6 +148,45 @@ function lookalikeDigits(token: string, loose: boolean): string | undefined {
       : (digits >= 5 && letters <= 3) || wholeNumber);
   if (letters === 0 || !fits) return undefined;
   return Array.from(token, (ch) => LOOKALIKE[ch] ?? ch).join('');
+}
+
+const UNITS = ['een', 'twee', 'drie', 'vier', 'vijf', 'zes', 'zeven', 'acht', 'negen'];
+const TEENS = ['tien', 'elf', 'twaalf', 'dertien', 'veertien', 'vijftien', 'zestien'];
+const LATER_TEENS = ['zeventien', 'achttien', 'negentien'];
+const TENS = ['twintig', 'dertig', 'veertig', 'vijftig', 'zestig', 'zeventig', 'tachtig'];
+const UNIT = `(${UNITS.join('|')})`;
+/**
+ * A Dutch numeral of two or three digits written as one word, as speech-to-text writes a
+ * number read out in groups: "zesenzeventig" (76), "vierhonderdvijf" (405),
+ * "achthonderdvijfenvijftig" (855). Digits, with the tens padded inside a hundred.
+ */
+const DUTCH_NUMERAL = new RegExp(
+  `^(?:${UNIT}?honderd)?(?:${UNIT}(?:en|ën)(${[...TENS, 'negentig'].join('|')})|(${[...TENS, 'negentig'].join('|')})|(${[...TEENS, ...LATER_TEENS].join('|')})|${UNIT})?$`,
+);
+
+/** The digits of a Dutch numeral word of 10 to 999 (see DUTCH_NUMERAL), or undefined. */
+function dutchNumeral(word: string): string | undefined {
+  if (word.length < 4) return undefined;
+  const m = DUTCH_NUMERAL.exec(word);
+  if (m === null) return undefined;
+  const [, hundredsUnit, unitBeforeTens, tensAfterUnit, tensAlone, teen, unitAlone] = m;
+  const hundreds = word.includes('honderd')
+    ? hundredsUnit === undefined
+      ? 1
+      : UNITS.indexOf(hundredsUnit) + 1
+    : 0;
+  const tensWord = tensAfterUnit ?? tensAlone;
+  const tens = tensWord === undefined ? 0 : [...TENS, 'negentig'].indexOf(tensWord) + 2;
+  const rest =
+    teen !== undefined
+      ? [...TEENS, ...LATER_TEENS].indexOf(teen) + 10
+      : tens * 10 +
+        (unitBeforeTens !== undefined ? UNITS.indexOf(unitBeforeTens) + 1 : 0) +
+        (unitAlone !== undefined ? UNITS.indexOf(unitAlone) + 1 : 0);
+  const value = hundreds * 100 + rest;
+  // A lone unit ("vijf") is a number word of its own, read as NUMBER_WORDS reads it.
+  if (value < 10) return undefined;
+  return hundreds > 0 ? String(value).padStart(3, '0') : String(value);
 }
 
 /** Tokens of the text: maximal runs of letters, digits and `|`, with offsets. */
@@ -202,6 +244,11 @@ export function digitRuns(text: string, loose = false): DigitRun[] {
       }
       continue;
     }
+    const compound = loose ? dutchNumeral(t.text) : undefined;
+    if (compound !== undefined) {
+      groups.push({ digits: compound, start: t.start, end: t.end, lookalike: false, words: true });
+      continue;
+    }
     if (NUMBER_WORDS[t.text] !== undefined) {
       let j = k;
       let digits = '';
@@ -252,6 +299,7 @@ export function numberCandidates(run: DigitRun): NumberCandidate[] {
       if (total < 8) continue;
       const chosen = groups.slice(from, to + 1);
       const seps = separators.slice(from, to);
+      if (isClockTime(chosen, seps) || isNetworkAddress(run, from, to)) continue;
       const digits = chosen.map((g) => g.digits).join('');
       out.push({
         digits: digits.padStart(9, '0'),
@@ -268,6 +316,36 @@ export function numberCandidates(run: DigitRun): NumberCandidate[] {
     }
   }
   return out;
+}
+
+/**
+ * Whether a reading holds a time of day ("00:12:44.000", the "09:22:10.004" of an ISO
+ * timestamp): two groups of two digits joined by a colon, the second a minute or second.
+ * A time is what a colon between such groups means; no one writes their BSN that way.
+ */
+function isClockTime(groups: readonly DigitGroup[], separators: readonly string[]): boolean {
+  for (let k = 0; k < separators.length; k++) {
+    const left = groups[k]!.digits;
+    const right = groups[k + 1]!.digits;
+    if (separators[k] === ':' && left.length === 2 && right.length === 2 && Number(right) < 60)
+      return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a reading is a whole IPv4 address ("84.26.113.20"): exactly four groups of one to
+ * three digits joined by dots, each at most 255, with nothing else in the run.
+ */
+function isNetworkAddress(run: DigitRun, from: number, to: number): boolean {
+  const { groups, separators } = run;
+  return (
+    from === 0 &&
+    to === 3 &&
+    groups.length === 4 &&
+    separators.every((s) => s === '.') &&
+    groups.every((g) => g.digits.length <= 3 && Number(g.digits) <= 255 && !g.words)
+  );
 }
 
 /**

@@ -1,6 +1,12 @@
 import { CATEGORIES, type Category, type DetectionSettings } from '../policy/types.js';
 import { mayHoldDigits } from './digits.js';
-import { BsnDetector, type BsnCandidate, type BsnFinding, type KeyContext } from './bsn.js';
+import {
+  BsnDetector,
+  TOLD_END_WORDS,
+  type BsnCandidate,
+  type BsnFinding,
+  type KeyContext,
+} from './bsn.js';
 import { compileKeyPatterns, readDataFile, squashKey } from './data.js';
 import { lexicons, type SpecialCategory } from './lexicon.js';
 import { normalise } from './normalise.js';
@@ -15,6 +21,7 @@ import {
 import { FieldNameVerdicts, screenJson } from './json-screen.js';
 import { Prefilter } from './prefilter.js';
 import { screenTargets } from './screen-literals.js';
+import { headerRow, type TextTable } from './table.js';
 import { compilePointerPattern, type PointerPattern } from './patterns.js';
 import { explain, type Explanation } from './explain.js';
 import {
@@ -149,6 +156,8 @@ const NAMING_VALUE_MAX = 40;
 const SIBLING_KEYS = 12;
 /** Numbers kept per body to judge again when a neighbour names them. */
 const NAMED_BESIDE_LIMIT = 64;
+/** Longer than this, an array's first item is a text, not a row of column names. */
+const HEADER_ROW_MAX = 400;
 /** A text with digits enough to be a number a neighbour names (not "2 stuks"). */
 const mayBeNamed = (text: string) => (text.match(/\d/g)?.length ?? 0) >= 3;
 /** No finding, or one that stood on the number alone: a neighbour naming it says more. */
@@ -233,7 +242,7 @@ function detectors() {
     prefilter: new Prefilter(
       screenTargets(
         lexicons().termList,
-        [...bsn.keywordList, ...PARTNER_WORDS],
+        [...bsn.keywordList, ...TOLD_END_WORDS, ...PARTNER_WORDS],
         lexicons().classes,
       ),
     ),
@@ -379,11 +388,25 @@ export class DetectionEngine {
         alwaysInspect: state.always,
       };
     };
+    // Arrays whose first item is a header line: their later items are the table's rows.
+    const headersIn = new Map<number, TextTable>();
+    // Those with a column named for a personal number: every row is read for it.
+    const bsnTables = new Set<number>();
+    const noteHeader = (raw: string, visit: Visit) => {
+      if (walk.segment(visit.node) === 0 && raw.length <= HEADER_ROW_MAX) {
+        const header = headerRow(normalise(raw).text);
+        if (header === undefined) return;
+        headersIn.set(walk.parent(visit.node), header);
+        if (header.names.some((n) => bsn.isBsnKey(n) || bsn.namesNumberIn(n)))
+          bsnTables.add(walk.parent(visit.node));
+      }
+    };
     // The field names around a value, innermost last (for "factuur": { "nummer": … }).
     const keyContext = (visit: Visit): KeyContext => ({
       own: visit.ownKey,
       path: walk.segments(visit.node).filter((s): s is string => typeof s === 'string'),
       siblings: keysIn.get(walk.parent(visit.node)),
+      columns: headersIn.size === 0 ? undefined : headersIn.get(walk.parent(visit.node)),
     });
     // Neighbouring values of one object or array that hold only a few digits each, in
     // order: a number split over fields or items ({"bsn1": "1234", "bsn2": "56782"}), or
@@ -448,13 +471,17 @@ export class DetectionEngine {
             here.add(gender);
           }
         }
-        if (!isKey) notePart(visit, partOf(raw, visit));
+        if (!isKey) {
+          notePart(visit, partOf(raw, visit));
+          noteHeader(raw, visit);
+        }
         // The fast path: most strings hold no term and no number, and only a value in a
         // field named for a category ("vakbond": "ja") can then still be a finding.
         // Field names repeat with the schema: their screen is cached with their facts.
         const screened =
           !this.#screen || (isKey ? this.#factsOf(raw).mayHold : prefilter.mayHold(raw));
-        if (!screened) {
+        // A row of a table with a column named for a personal number is read for it too.
+        if (!screened && !(bsnTables.size > 0 && bsnTables.has(walk.parent(visit.node)))) {
           if (isKey || visit.ownKey === undefined) return;
           const facts = this.#factsOf(visit.ownKey);
           if (

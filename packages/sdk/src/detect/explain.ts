@@ -38,6 +38,7 @@ const MAX_SIGNALS = 8;
 const BSN_WHY: Record<string, string> = {
   'bsn.keyword': 'a word that names a personal number (bsn, burgerservicenummer …) stands near it',
   'bsn.keyword-spread': 'digit groups told after a word that names a personal number',
+  'bsn.parts-told': 'digit groups dictated by their place (begins with …, ends with …)',
   'bsn.field-name': 'the field is named for a personal number',
   'bsn.layout': 'nine digits that pass the elfproef, grouped as a BSN is written',
   'bsn.bare': 'nine digits that pass the elfproef, with nothing saying they are another number',

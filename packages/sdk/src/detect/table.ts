@@ -19,17 +19,30 @@ const MAX_NAME_WORDS = 4;
 export function tableOf(text: string): TextTable | undefined {
   const headerEnd = text.indexOf('\n');
   if (headerEnd < 0) return undefined;
-  const header = text.slice(0, headerEnd);
-  if (/\d/.test(header)) return undefined;
-  const delimiter = DELIMITERS.find((d) => header.split(d).length >= 2);
+  const header = headerOf(text.slice(0, headerEnd), headerEnd);
+  if (header === undefined) return undefined;
+  // The next line is cut the same way: a first line of prose with a comma in it ("Beste
+  // Joyce, …") is no header.
+  const next = text.slice(headerEnd + 1).split('\n', 1)[0] ?? '';
+  return next.includes(header.delimiter) ? header : undefined;
+}
+
+/**
+ * A header line on its own, as the first of an array of row strings (["naam;bsn",
+ * "Jan;123456782"]): its rows are the array's later items, each read as a line below it.
+ */
+export function headerRow(text: string): TextTable | undefined {
+  return text.includes('\n') ? undefined : headerOf(text, -1);
+}
+
+/** A line's column names: no digits, cut by one delimiter into short names. */
+function headerOf(line: string, headerEnd: number): TextTable | undefined {
+  if (/\d/.test(line)) return undefined;
+  const delimiter = DELIMITERS.find((d) => line.split(d).length >= 2);
   if (delimiter === undefined) return undefined;
-  const names = header.split(delimiter).map((n) => n.trim());
-  // Column names are short, and the next line is cut the same way: a first line of prose
-  // with a comma in it ("Beste Joyce, …") is no header.
+  const names = line.split(delimiter).map((n) => n.trim());
   if (names.some((n) => n.length > MAX_NAME || n.split(' ').length > MAX_NAME_WORDS))
     return undefined;
-  const next = text.slice(headerEnd + 1).split('\n', 1)[0] ?? '';
-  if (!next.includes(delimiter)) return undefined;
   return { names, delimiter, headerEnd };
 }
 

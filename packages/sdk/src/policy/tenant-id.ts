@@ -2,6 +2,7 @@
 // A tenant id goes into log lines, span attributes, audit records and breach signals, so it
 // must be a name, not data: the pattern the policy schema gives tenant ids, and nothing the
 // guard detects as an identifier (a BSN sent as "the tenant").
+import { isBsn } from '../detect/elfproef.js';
 import { DpaGuardError } from '../errors.js';
 
 /** The pattern of a tenant id, as in the policy schema's `tenantId`. */
@@ -13,6 +14,16 @@ export const TENANT_ID_RULE =
 
 // A platform has few tenants: ids found good are remembered, so a write checks one Set.
 const KNOWN_GOOD_LIMIT = 4096;
+
+/**
+ * Whether an id holds nine digits in a row that pass the elfproef: in a body,
+ * "PO-226114703" is read as another register's code, but an id is written into every log
+ * line and record, where a code that may be a BSN is one too many.
+ */
+function holdsValidNumber(id: string): boolean {
+  for (const [run] of id.matchAll(/\d+/g)) if (run.length === 9 && isBsn(run)) return true;
+  return false;
+}
 
 /**
  * Checks tenant ids where the SDK takes them. `holdsIdentifier` is the guard's own
@@ -32,7 +43,7 @@ export class TenantIds {
     if (typeof id === 'string' && this.#good.has(id)) return undefined;
     if (typeof id !== 'string' || !TENANT_ID_PATTERN.test(id))
       return `a tenant id is ${TENANT_ID_RULE}`;
-    if (this.#holdsIdentifier(id))
+    if (this.#holdsIdentifier(id) || holdsValidNumber(id))
       return 'a tenant id must name the controller, and this one holds a number the guard treats as a BSN; it is not repeated here';
     if (this.#good.size >= KNOWN_GOOD_LIMIT) this.#good.clear();
     this.#good.add(id);
