@@ -184,6 +184,14 @@ const PARTNER_WORDS = [
   'girls',
   'vrouwen',
   'meiden',
+  // A relationship with someone of a gender (partner.ts RELATION_WITH).
+  'meisje',
+  'meid',
+  'jongen',
+  'kerel',
+  'woman',
+  'girl',
+  'guy',
   // Two parents of one gender ("wij zijn de moeders van", "two dads").
   'moeders',
   'vaders',

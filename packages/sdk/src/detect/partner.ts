@@ -50,7 +50,7 @@ export function genderOfNameValue(raw: string): Gender | undefined {
 // "vriend"/"vriendin" is also just a friend: it counts as a partner only next to words
 // of a relationship.
 const RELATIONSHIP =
-  '(?:trouw(?:en|t|de|den)?|getrouwd|bruiloft|huwelijk|verloofd|samenwonen|samenwonend|woon samen|wonen samen|samen met|(?:jaar|jaren|maanden) samen|relatie|partner|zwanger|kinderwens|adopt\\w*|married|wedding|engaged|live with|lives with|living with|years together)(?![a-z])';
+  '(?:trouw(?:en|t|de|den)?|getrouwd|bruiloft|huwelijk|verloofd|samenwonen|samenwonend|samenwoon|samenwoont|samenwoonden|woon samen|woont samen|wonen samen|samen met|(?:jaar|jaren|maanden) samen|relatie|partner|zwanger|kinderwens|adopt\\w*|married|wedding|engaged|live with|lives with|living with|years together)(?![a-z])';
 const HIS = "(?:zijn|zn|z'n|his)";
 const HER = '(?:haar|her)';
 /**
@@ -122,29 +122,33 @@ const OWN: Record<Gender, RegExp> = {
  */
 const SPOUSE_NAMED =
   /(?:^|[.!?;]\s*|\b(?:ik ben|ik was|ben|i am|i'm|im|i was|i got|ik)\s+(?:al\s+\d+\s+jaar\s+|sinds\s+\d+\s+)?)(?:getrouwd met|trouw(?:en)? met|verloofd met|married to|engaged to)\s+(\p{Lu}\p{Ll}+)/giu;
+/** The words a greeting closes with, before the writer's name. */
+const GREETING =
+  '(?:groet|groeten|groetjes|groetje|gr|mvg|vriendelijke groet|liefs|doei|dank|dankjewel|regards|thanks|thx|bedankt|cheers)';
 /**
  * Where a writer names themselves, read in the text as written (a name has a capital):
  * "ik ben Anouk", "Ik (Daan) …", "my name is …", a greeting's signature, "Kees: …".
  */
 const SELF_NAMED = new RegExp(
   [
-    "\\b(?:ik ben|ik heet|mijn naam is|my name is|i am|i'm)\\s+(\\p{Lu}\\p{Ll}+)",
+    "\\b(?:ik ben|ik heet|mijn naam is|my name is|i am|i'm|sou o|sou a|je suis|soy|jestem|ich bin)\\s+(\\p{Lu}\\p{Ll}+)",
     '\\bik\\s*\\((\\p{Lu}\\p{Ll}+)[\\s,)]',
-    '\\b(?:groet|groeten|groetjes|groetje|gr|mvg|vriendelijke groet|liefs|doei|dank|dankjewel|regards|thanks|thx|bedankt|cheers)[\\s,.!-]+(\\p{Lu}\\p{Ll}+)',
+    `\\b${GREETING}[\\s,.!-]+(\\p{Lu}\\p{Ll}+)`,
     '^(\\p{Lu}\\p{Ll}+):',
     // "Pieter hier", "Hoi, Sanne hier": a chat's opening.
-    '^(?:(?:hoi|hallo|hi|hey|goedemorgen|goedemiddag|goedenavond)[\\s,!]+)?(\\p{Lu}\\p{Ll}+) hier\\b',
-    // A signature at the end: "… sorry. Piotr", "- Tom Williams".
-    '(?:[.!?]|[-\u2013\u2014])\\s*(\\p{Lu}\\p{Ll}+)(?:\\s+\\p{Lu}[\\p{L}-]*)*\\s*$',
+    '^(?:(?:hoi|hallo|hi|hey|goedemorgen|goedemiddag|goedenavond)[\\s,!]+)?(\\p{Lu}\\p{Ll}+) (?:hier|here)\\b',
+    // A signature at the end: "… sorry. Piotr", "- Tom Williams", with an initial and the
+    // writer's role after it ("- Kevin B., chauffeur", "– Joris (docent heftruck)").
+    `(?:[.!?]|[-\u2013\u2014])\\s*(?!${GREETING}\\b)(\\p{Lu}\\p{Ll}+)(?:\\s+\\p{Lu}[\\p{L}-]*\\.?)*(?:\\s*,\\s*[^,.!?\\n]{1,40}|\\s*\\([^()\\n]{1,40}\\))?\\s*$`,
   ].join('|'),
   'giu',
 );
 
 /** The writer saying their own gender ("ja ik ben ook een man", "yes im a guy"). */
 const WRITER_SAYS: Record<Gender, RegExp> = {
-  male: /\b(?:ik ben (?:zelf )?(?:ook )?een (?:man|vent|jongen|kerel|gast)|i'?m (?:also )?a (?:guy|man|bloke)|ik als man|as a man|(?:ik ben|this is|i am|i'?m) (?:de |the |\w+'s )?(?:vader|papa|dad|father)\b)\b/,
+  male: /\b(?:ik ben (?:zelf )?(?:ook )?een (?:man|vent|jongen|kerel|gast)|i'?m (?:also )?a (?:guy|man|bloke)|(?:ik )?als man\b(?! en vrouw)|as a man|(?:ik ben|this is|i am|i'?m) (?:de |the |\w+'s )?(?:vader|papa|dad|father)\b)\b/,
   female:
-    /\b(?:ik ben (?:zelf )?(?:ook )?een (?:vrouw|meid|meisje)|i'?m (?:also )?a (?:woman|girl)|ik als vrouw|as a woman|(?:de |ik ben )?duo-?moeder|(?:ik ben|this is|i am|i'?m) (?:de |the |\w+'s )?(?:moeder|mama|mom|mum|mother)\b)\b/,
+    /\b(?:ik ben (?:zelf )?(?:ook )?een (?:vrouw|meid|meisje)|i'?m (?:also )?a (?:woman|girl)|(?:ik )?als vrouw\b(?! en man)|as a woman|(?:de |ik ben )?duo-?moeder|(?:ik ben|this is|i am|i'?m) (?:de |the |\w+'s )?(?:moeder|mama|mom|mum|mother)\b)\b/,
 };
 /** A couple said to be of one gender ("two guys", "twee vrouwen"), next to a word of a couple. */
 const COUPLE_OF: Record<Gender, RegExp> = {
@@ -152,6 +156,70 @@ const COUPLE_OF: Record<Gender, RegExp> = {
   female:
     /\b(?:couple|stel|samen|together|getrouwd|married)\b[^.!?]{0,40}\b(?:two women|two girls|twee vrouwen|twee meiden)\b|\b(?:two women|two girls|twee vrouwen|twee meiden)\b[^.!?]{0,40}\b(?:couple|stel|samen|together|getrouwd|married)\b|\b(?:wij|we) zijn (?:samen )?(?:de |twee )?(?:moeders|mamas)\b|\b(?:twee moeders|two mums|two moms)\b/,
 };
+/** A couple said to be both of one gender beside a partner word ("mijn vriend en ik (we zijn allebei mannen)"). */
+const BOTH_OF: Record<Gender, RegExp> = {
+  male: /\b(?:vriend|partner|boyfriend)\b[^.!?]{0,60}\b(?:allebei|beiden|beide|both) (?:mannen|jongens|men|guys)\b/,
+  female:
+    /\b(?:vriendin|partner|girlfriend)\b[^.!?]{0,60}\b(?:allebei|beiden|beide|both) (?:vrouwen|meiden|women|girls)\b/,
+};
+/**
+ * A partner set against the one expected ("omdat ik een vriend heb in plaats van een
+ * vriendin"): says the partner's gender and, by the contrast, the writer's too.
+ */
+const INSTEAD_OF: Record<Gender, RegExp> = {
+  male: /\b(?:een vriend|a boyfriend|een man|a husband)\b[^.!?]{0,20}\b(?:in plaats van|instead of) (?:een vriendin|a girlfriend|een vrouw|a wife)\b/,
+  female:
+    /\b(?:een vriendin|a girlfriend|een vrouw|a wife)\b[^.!?]{0,20}\b(?:in plaats van|instead of) (?:een vriend|a boyfriend|een man|a husband)\b/,
+};
+/**
+ * A relationship with someone of a gender ("een relatie heeft met een vrouw", "met een man
+ * getrouwd", "date met een meisje"): whose it is, the subject before it says (see
+ * subjectOf). The partner's gender is in the capture.
+ */
+const RELATION_WITH =
+  /\b(?:(?:een )?relatie (?:heeft |had |hebben )?met|verkering (?:heeft |had )?met|date met|getrouwd met|trouwt met|trouw met|samen met|samenwoont met|woont samen met|in a relationship with|dating|married to) (?:een |a )(vrouw|meisje|meid|man|jongen|kerel|woman|girl|guy)\b|\bmet een (vrouw|man) (?:getrouwd|samen|samenwonen|samenwoont)\b/;
+const GENDER_OF_WORD: Record<string, Gender> = {
+  vrouw: 'female',
+  meisje: 'female',
+  meid: 'female',
+  woman: 'female',
+  girl: 'female',
+  man: 'male',
+  jongen: 'male',
+  kerel: 'male',
+  guy: 'male',
+};
+/** Subject words of the third person and the gender each says. */
+const THIRD_PERSON: Record<string, Gender | 'someone'> = {
+  hij: 'male',
+  he: 'male',
+  zoon: 'male',
+  broer: 'male',
+  vader: 'male',
+  oom: 'male',
+  son: 'male',
+  brother: 'male',
+  ze: 'female',
+  zij: 'female',
+  she: 'female',
+  dochter: 'female',
+  zus: 'female',
+  zuster: 'female',
+  moeder: 'female',
+  tante: 'female',
+  daughter: 'female',
+  sister: 'female',
+  // Someone of no gender said: not the writer, and nothing to compare.
+  collega: 'someone',
+  cursist: 'someone',
+  deelnemer: 'someone',
+  medewerker: 'someone',
+  iemand: 'someone',
+  kind: 'someone',
+  colleague: 'someone',
+  someone: 'someone',
+};
+
 /** A relation field's value naming the writer's partner ("relatie": "echtgenoot"). */
 const PARTNER_VALUE: Record<Gender, RegExp> = {
   male: /^(?:man|echtgenoot|husband|boyfriend|spouse \(husband\)|partner \(man\))$/,
@@ -177,20 +245,77 @@ export function partnerMention(
   const mention: PartnerMention = {};
   const value = relationField ? text.trim() : '';
   for (const g of ['male', 'female'] as const) {
-    if (SAID[g].test(text) || COUPLE_OF[g].test(text)) mention.said = g;
+    if (SAID[g].test(text) || COUPLE_OF[g].test(text) || BOTH_OF[g].test(text)) mention.said = g;
+    if (INSTEAD_OF[g].test(text)) mention.said = g;
     if (OWN[g].test(text) || (relationField && PARTNER_VALUE[g].test(value))) mention.own ??= g;
   }
   const spouse = mention.own === undefined ? namedGender(raw, SPOUSE_NAMED) : undefined;
   if (spouse !== undefined) mention.own = spouse;
+  if (mention.said === undefined && mention.own === undefined) relationWith(text, raw, mention);
+  const says = (['male', 'female'] as const).filter((g) => WRITER_SAYS[g].test(text));
+  // "mijn vriend" with the writer saying their own gender beside it ("mn vriend en ik (ja ik
+  // ben ook een gast)"): why say it, but that the friend is a partner.
+  if (mention.own === undefined && says.length === 1 && LOOSE_OWN[says[0]!].test(text))
+    mention.own = says[0]!;
   if (mention.said === undefined && mention.own === undefined) return undefined;
-  if (mention.own !== undefined) {
-    for (const g of ['male', 'female'] as const) if (WRITER_SAYS[g].test(text)) mention.writer = g;
-  }
+  if (mention.own !== undefined && says.length > 0) mention.writer = says.at(-1)!;
   if (mention.own !== undefined && mention.writer === undefined) {
     const writer = namedGender(raw, SELF_NAMED);
     if (writer !== undefined) mention.writer = writer;
   }
   return mention;
+}
+
+/**
+ * The writer and a "vriend" or "vriendin" as a pair ("mijn vriend en ik", "ik en mn
+ * vriendin"): a partner only where more is said (see partnerMention).
+ */
+const LOOSE_OWN: Record<Gender, RegExp> = {
+  male: /\b(?:mijn|mn|m'n) vriend (?:en ik|and i)\b|\bik en (?:mijn|mn|m'n) vriend\b(?!in)/,
+  female: /\b(?:mijn|mn|m'n) vriendin (?:en ik|and i)\b|\bik en (?:mijn|mn|m'n) vriendin\b/,
+};
+
+/**
+ * A relationship with someone of a gender (RELATION_WITH), by its subject: said of someone
+ * whose gender the nearest subject before it gives ("ze", "hij", or a first name: "Joyce …
+ * een relatie heeft met een vrouw"); else the writer's own ("ik", or no subject: "date met
+ * een meisje via Hinge", "als vrouw met een vrouw getrouwd").
+ */
+function relationWith(text: string, raw: string, mention: PartnerMention): void {
+  const m = RELATION_WITH.exec(text);
+  if (m === null) return;
+  const partner = GENDER_OF_WORD[m[1] ?? m[2] ?? ''];
+  if (partner === undefined) return;
+  const sentenceStart = Math.max(
+    text.lastIndexOf('.', m.index - 1),
+    text.lastIndexOf('!', m.index - 1),
+    text.lastIndexOf('?', m.index - 1),
+    text.lastIndexOf('\n', m.index - 1),
+  );
+  const before = text.slice(sentenceStart + 1, m.index);
+  const words = before.match(/[a-z]+/g) ?? [];
+  for (let i = words.length - 1; i >= 0; i--) {
+    const w = words[i]!;
+    if (w === 'ik' || w === 'i' || w === 'we' || w === 'wij') {
+      mention.own = partner;
+      return;
+    }
+    const third = THIRD_PERSON[w];
+    if (third !== undefined) {
+      if (third === partner) mention.said = partner;
+      return;
+    }
+  }
+  // A first name as the subject, as written with a capital ("Joyce van de planning").
+  const rawBefore = raw.length === text.length ? raw.slice(sentenceStart + 1, m.index) : '';
+  for (const name of [...rawBefore.matchAll(/\b(\p{Lu}\p{Ll}+)\b/gu)].reverse()) {
+    const gender = genderOfName(normalise(name[1]!).text);
+    if (gender !== undefined) {
+      if (gender === partner) mention.said = partner;
+      return;
+    }
+  }
+  mention.own = partner;
 }
 
 /** The gender of the first name `pattern` captures in `raw` that is a known first name. */

@@ -393,6 +393,42 @@ describe("a same-sex partner, when the body gives the writer's gender", () => {
     ],
     // A flat record inside another: its own name stands for the writer.
     [{ data: { naam: 'Jan Bakker', relatie: 'echtgenoot' } }, ['sexual_orientation /data/relatie']],
+    // The writer says both are of one gender, or sets the partner against the one expected;
+    // a signature with an initial and a role; "X here".
+    [
+      { msg: 'Mijn vriend en ik (we zijn allebei mannen) willen samen.' },
+      ['sexual_orientation /msg'],
+    ],
+    [
+      { msg: 'Ze pesten me omdat ik een vriend heb in plaats van een vriendin.' },
+      ['sexual_orientation /msg'],
+    ],
+    [
+      { msg: 'Mag ik vrij? Mijn man en ik trouwen in mei. - Kevin B., chauffeur' },
+      ['sexual_orientation /msg'],
+    ],
+    [
+      { msg: 'Mark here - my husband and I have a hearing on Tuesday.' },
+      ['sexual_orientation /msg'],
+    ],
+    [
+      { msg: 'mn vriend en ik (ja ik ben ook een gast) doen de cursus samen' },
+      ['sexual_orientation /msg'],
+    ],
+    // A relationship with someone of a gender, by its subject.
+    [{ note: 'Ze vertelde dat ze een relatie heeft met een vrouw.' }, ['sexual_orientation /note']],
+    [
+      { note: 'Joyce heeft al een jaar verkering met een meisje van de klant.' },
+      ['sexual_orientation /note'],
+    ],
+    [
+      { klacht: 'Als vrouw met een vrouw getrouwd voelde ik me niet welkom.' },
+      ['sexual_orientation /klacht'],
+    ],
+    [
+      { note: 'Stefan vertelde dat hij met zijn vriend Tim samenwoont.' },
+      ['sexual_orientation /note'],
+    ],
   ])('finds %j', (body, expected) => {
     expect(categoriesOf(body)).toEqual(expected);
   });
@@ -421,6 +457,12 @@ describe("a same-sex partner, when the body gives the writer's gender", () => {
     // Someone else married; "trouwens" is "by the way".
     { auteur: 'Kees Smit', notitie: 'Mijn zus is getrouwd met Piet.' },
     { from: 'Jan Bakker', text: 'Mijn vriend komt trouwens ook mee.' },
+    // A pair of friends, a relationship of the other gender or of someone of none said.
+    { msg: 'Als man voel ik me daar niet welkom, mijn vriend ook niet.' },
+    { note: 'Hij heeft een relatie met een vrouw uit Gent.' },
+    { from: 'Sanne de Vries', text: 'Mijn zoon heeft een date met een meisje.' },
+    { note: 'Een collega heeft een relatie met een vrouw van de klant.' },
+    { les: 'In de casus starten een man en een vrouw samen een bedrijf.' },
   ])('finds nothing in %j', (body) => {
     expect(categoriesOf(body)).toEqual([]);
   });
