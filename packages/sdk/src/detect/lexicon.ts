@@ -103,6 +103,25 @@ function expandTemplates(file: TemplateFile): string[] {
 
 let compiled: CompiledLexicons | undefined;
 
+/** Everyday Dutch and English words, spelled right (data/lexicon/common-words.json). */
+interface CommonWordsFile {
+  nl: string[];
+  en: string[];
+}
+
+/**
+ * The words a typo is never read in: everyday words, and the whole words of the templates'
+ * classes (a country is no typo of the name of its people: "Suriname", "Surinamer"). A word
+ * that is also a term's literal stays one (it matches exactly first).
+ */
+function knownWords(classes: Readonly<Record<string, readonly string[]>>): ReadonlySet<string> {
+  const file = readDataFile<CommonWordsFile>('lexicon/common-words.json');
+  const members = Object.values(classes).flatMap((words) =>
+    words.filter((w) => /^[a-z]+$/.test(w)),
+  );
+  return new Set([...file.nl, ...file.en, ...members]);
+}
+
 /** The shipped lexicons, compiled on first use and shared by every guard. */
 export function lexicons(): CompiledLexicons {
   if (compiled !== undefined) return compiled;
@@ -134,7 +153,7 @@ export function lexicons(): CompiledLexicons {
     // Strong terms may stand inside a compound ("longkankeronderzoek"); weak ones may not.
     terms: new TermIndex(
       terms.map((t) => ({ ...t, compound: t.payload.strength === 'strong' })),
-      { typos: true, classes },
+      { typos: true, classes, knownWords: knownWords(classes) },
     ),
     context: new TermIndex(contextTerms, { typos: false }),
     keyCategory,

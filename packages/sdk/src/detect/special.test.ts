@@ -3,6 +3,9 @@ import { createGuard } from '../guard.js';
 import type { FieldRule } from '../policy/types.js';
 import { DEFAULT_POLICY } from '../policy/defaults.js';
 import { DetectionEngine, sharedPrefilter } from './engine.js';
+import { lexicons } from './lexicon.js';
+import { normalise } from './normalise.js';
+import { wordsOf } from './words.js';
 
 const guard = createGuard();
 const categoriesOf = (value: unknown) =>
@@ -465,5 +468,27 @@ describe("a same-sex partner, when the body gives the writer's gender", () => {
     { les: 'In de casus starten een man en een vrouw samen een bedrijf.' },
   ])('finds nothing in %j', (body) => {
     expect(categoriesOf(body)).toEqual([]);
+  });
+});
+
+describe('typos', () => {
+  const matches = (text: string) =>
+    lexicons()
+      .terms.find(wordsOf(normalise(text).text), true)
+      .map((m) => `${m.entry.term} ${m.match}`);
+
+  it('reads a word one letter from a term as that term, unless it is a word itself', () => {
+    expect(matches('ik gebruik een inhalerr')).toContain('inhaler fuzzy');
+    // Everyday words and country names are spelled right: no typo is read in them.
+    for (const text of [
+      'kan ik de les inhalen?',
+      'ik ben lid geworden',
+      'welke functie heb je?',
+      'we reisden door Suriname',
+    ])
+      expect(
+        matches(text).filter((m) => m.endsWith(' fuzzy')),
+        text,
+      ).toEqual([]);
   });
 });

@@ -173,6 +173,8 @@ export class TermIndex<T> {
   readonly #compound: { literal: string; entry: TermEntry<T>; after: number }[] = [];
 
   readonly #typosOn: boolean;
+  /** Words of the language spelled right: never read as a typo of a literal. */
+  readonly #knownWords: ReadonlySet<string> | undefined;
   /** First-word matches by kind, typo mode and word: text repeats its words, and reading
    * one word against every stem length and compound literal is the costly part. */
   /** Per kind of reading (with and without typos), word → matches. */
@@ -186,13 +188,20 @@ export class TermIndex<T> {
   /** `typos`: match literals one or two edits away too (category terms, not context words). */
   /**
    * `options.classes`: word classes a term may name as `@class` after its first word, each
-   * a list of words in the term syntax ("marokkaans*").
+   * a list of words in the term syntax ("marokkaans*"). `options.knownWords`: ordinary words
+   * that are spelled right, so never a typo ("inhalen" is no "inhaler", "functie" no
+   * "punctie"): a spelling checker corrects only what is not a word.
    */
   constructor(
     terms: readonly { term: string; payload: T; compound?: boolean }[],
-    options: { typos: boolean; classes?: Readonly<Record<string, readonly string[]>> },
+    options: {
+      typos: boolean;
+      classes?: Readonly<Record<string, readonly string[]>>;
+      knownWords?: ReadonlySet<string>;
+    },
   ) {
     this.#typosOn = options.typos;
+    this.#knownWords = options.knownWords;
     // A class stands for one word of the text: a name of two ("zuid-soedan") would match
     // by its halves alone ("zuid"), so only one-word members count.
     const classes = new Map<string, WordClass>();
@@ -363,6 +372,7 @@ export class TermIndex<T> {
         out.push({ entry, match: as('compound'), edits: 0 });
     }
     if (out.length > 0 || text.length < FUZZY_1 || !this.#typosOn || !typos) return out;
+    if (kind === 'exact' && this.#knownWords?.has(text) === true) return out;
     return this.#typos(text, kind);
   }
 
