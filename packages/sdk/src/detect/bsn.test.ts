@@ -363,6 +363,38 @@ describe('BsnDetector', () => {
     expect(bsnOf({ msg: 'de cursus begint met 12 mensen en eindigt op 34' })).toEqual([]);
   });
 
+  it('reads a number given as the answer to the message before it by what that asks', () => {
+    const bsnOf = (value: unknown) => bsnFindings(value, (f) => `${f.path} ${f.rule}`);
+    const reply = (question: string) => ({
+      chat: [
+        { from: 'support', text: question },
+        { from: 'Ola', text: '226114703' },
+      ],
+    });
+    expect(bsnOf(reply('wat is je ticketnr?'))).toEqual([]);
+    expect(bsnOf(['wat is je ordernummer?', '226114703'])).toEqual([]);
+    expect(bsnOf(reply('stuur je bsn even'))).toEqual(['/chat/1/text bsn.field-name']);
+    // Asked for neither, or for both: the number alone decides, as anywhere.
+    expect(bsnOf(reply('hoi, waarmee kan ik helpen?'))).toEqual(['/chat/1/text bsn.bare']);
+    expect(bsnOf(reply('je bsn of je ordernummer?'))).toEqual(['/chat/1/text bsn.bare']);
+    // A reply with words may say it is another number; the rows of a table are no replies.
+    expect(
+      bsnOf({
+        chat: [
+          { t: 'Uw cursistnummer staat op de uitnodiging.' },
+          { t: 'die heb ik niet, dit nummer dan: 226114703' },
+        ],
+      }),
+    ).toEqual(['/chat/1/t bsn.bare']);
+    expect(bsnOf({ rows: ['naam;telefoon;extra', 'Yusuf Kaya;0612873340;226114703'] })).toEqual([
+      '/rows/1 bsn.bare',
+    ]);
+    // A key like "__proto__" on the way is the body's own field.
+    expect(
+      bsnOf(JSON.parse('{"__proto__": [{"t": "wat is je ordernr?"}, {"t": "226114703"}]}')),
+    ).toEqual([]);
+  });
+
   it('reads a named number read out in Dutch numerals', () => {
     // 855 677 405 passes the elfproef.
     expect(

@@ -161,6 +161,18 @@ export class BsnDetector {
     return named;
   }
 
+  /**
+   * Whether a short text names a number of another kind: a suppressing word ("ordernummer",
+   * "ticket", "klantnummer") or a compound of one ("ticketnr", "pasnummer").
+   */
+  namesOtherNumber(text: string): boolean {
+    if (this.#suppressors.has(text)) return true;
+    for (const [w] of text.matchAll(WORD))
+      if (OTHER_NUMBER_COMPOUND.test(w) && !this.#isBsnKey(w) && !this.#keywords.has(w))
+        return true;
+    return false;
+  }
+
   /** Whether a field name alone says its value is a personal number. */
   isBsnKey(key: string): boolean {
     return this.#isBsnKey(key);

@@ -156,6 +156,61 @@ const NAMING_VALUE_MAX = 40;
 const SIBLING_KEYS = 12;
 /** Numbers kept per body to judge again when a neighbour names them. */
 const NAMED_BESIDE_LIMIT = 64;
+/** Rules of a number that nothing names. */
+const BARE_NUMBER = new Set(['bsn.bare', 'bsn.layout', 'onderwijsnummer.bare']);
+/** A text that is a number and nothing else (digits and separators). */
+const ONLY_A_NUMBER = /^[\d\s.\-/]+$/;
+/** Longer than this, a message is a text of its own, not a question about a number. */
+const QUESTION_MAX = 120;
+/** The texts of a message item read for the question it asks. */
+const QUESTION_TEXTS = 6;
+
+/**
+ * What kind of number the item before a value's item in a list asks for or names (a chat's
+ * "wat is je ordernr?", "stuur je bsn even"): `bsn`, `other`, or undefined when it names
+ * none or both. A value's item is the array element it is, or the one its object is; the
+ * item before it is read in `root` only when a bare number needs it.
+ */
+function askedNumber(
+  root: unknown,
+  segments: readonly (string | number)[],
+  bsn: BsnDetector,
+): 'bsn' | 'other' | undefined {
+  let at = segments.length - 1;
+  if (typeof segments[at] !== 'number') at--;
+  const index = segments[at];
+  if (typeof index !== 'number' || index === 0) return undefined;
+  let list: unknown = root;
+  // Own properties only: a key such as "__proto__" names the body's field, not a prototype.
+  for (let i = 0; i < at && list !== null && typeof list === 'object'; i++)
+    list = Object.hasOwn(list, segments[i]!)
+      ? (list as Record<string | number, unknown>)[segments[i]!]
+      : undefined;
+  if (!Array.isArray(list)) return undefined;
+  const before: unknown = list[index - 1];
+  const texts =
+    typeof before === 'string'
+      ? [before]
+      : before !== null && typeof before === 'object' && !Array.isArray(before)
+        ? Object.values(before)
+            .filter((v): v is string => typeof v === 'string')
+            .slice(0, QUESTION_TEXTS)
+        : [];
+  let kind: 'bsn' | 'other' | undefined;
+  for (const raw of texts) {
+    if (raw.length > QUESTION_MAX) continue;
+    const text = normalise(raw).text;
+    const personal = bsn.namesNumberIn(text);
+    const other = bsn.namesOtherNumber(text);
+    if (personal && other) return undefined;
+    const here = personal ? 'bsn' : other ? 'other' : undefined;
+    if (here === undefined) continue;
+    if (kind !== undefined && kind !== here) return undefined;
+    kind = here;
+  }
+  return kind;
+}
+
 /** Longer than this, an array's first item is a text, not a row of column names. */
 const HEADER_ROW_MAX = 400;
 /** A text with digits enough to be a number a neighbour names (not "2 stuks"). */
@@ -508,12 +563,26 @@ export class DetectionEngine {
           const keys: KeyContext = isKey
             ? { own: undefined, path: [], inKey: true }
             : keyContext(visit);
-          const finding = bsn.inText(
+          let finding = bsn.inText(
             text,
             keys,
             observe &&
               ((c) => observe(walk.pointer(isKey ? walk.parent(visit.node) : visit.node), c)),
           );
+          // A number on its own as the answer to the message before it ("wat is je
+          // ticketnr?" "742936296"): the question says what kind it is.
+          // Only a reply that is the number alone: one with words may say otherwise ("nee,
+          // die heb ik niet, dit nummer dan"). The rows of a table are no replies.
+          if (
+            !isKey &&
+            finding !== undefined &&
+            BARE_NUMBER.has(finding.rule) &&
+            !headersIn.has(walk.parent(visit.node))
+          ) {
+            const asked = askedNumber(value, walk.segments(visit.node), bsn);
+            if (asked === 'other' && ONLY_A_NUMBER.test(text)) finding = undefined;
+            else if (asked === 'bsn') finding = bsn.inText(text, { ...keys, namedBeside: true });
+          }
           if (finding !== undefined)
             add('bsn', visit.node, finding.confidence, finding.rule, isKey);
           if (
