@@ -1,5 +1,5 @@
 import { compileKeyPatterns, readDataFile, squashKey } from './data.js';
-import { digitRuns, numberCandidates, type NumberCandidate } from './digits.js';
+import { digitRuns, isLetter, numberCandidates, type NumberCandidate } from './digits.js';
 import { isBsn, isOnderwijsnummer } from './elfproef.js';
 import { FeatureSet, keyWords, sizeBucket } from './features.js';
 import { shippedModel, type Model } from './model.js';
@@ -460,9 +460,9 @@ export class BsnDetector {
    */
   #codeAround(text: string, start: number, end: number): 'named' | 'other' | undefined {
     let from = start;
-    while (from > 0 && isLetterCode(text.charCodeAt(from - 1))) from--;
+    while (from > 0 && isLetter(text.charCodeAt(from - 1))) from--;
     let to = end;
-    while (to < text.length && isLetterCode(text.charCodeAt(to))) to++;
+    while (to < text.length && isLetter(text.charCodeAt(to))) to++;
     const glued = [text.slice(from, start), text.slice(end, to)].filter((w) => w !== '');
     if (glued.length > 0)
       return glued.some((w) => this.#keywords.has(w) || this.#isBsnKey(w)) ? 'named' : 'other';
@@ -527,6 +527,13 @@ function insideLink(text: string, at: number): boolean {
 const FIELD_NAME = ['bf:', ['', '', 'bfe2:', 'bfe3:', 'bfe4:', 'bfe5:']] as const;
 const TEXT_NAME = ['bt:', ['', '', 'bte2:', 'bte3:', 'bte4:', 'bte5:']] as const;
 
+/** Rules of a number that nothing names: the model judged it (explain.ts, engine.ts). */
+export const BARE_RULES: ReadonlySet<string> = new Set([
+  'bsn.bare',
+  'bsn.layout',
+  'onderwijsnummer.bare',
+]);
+
 /** Rules that stand on a name for the number, not on the number alone. */
 const NAMED_RULES = new Set<string>(['bsn.keyword', 'onderwijsnummer.keyword', 'bsn.field-name']);
 
@@ -537,7 +544,6 @@ const COMPOUND_WORD = /[a-z]+(?:-[a-z]+)?/g;
 const HYPHENATED_ID = /^[a-z]{2,}-(?:id|nr|no|nummer|nummers|number|code)$/;
 /** A short letter prefix joined to a number by a dash or underscore: "po-", "wv_". */
 const CODE_PREFIX = /(?:^|[^a-z0-9])([a-z]{1,5})[-_]$/;
-const isLetterCode = (c: number) => c >= 97 && c <= 122;
 
 /** Where the line holding `at` ends: its line break, or the end of the text. */
 function lineEndAfter(text: string, at: number): number {
@@ -645,8 +651,7 @@ function toldByPlace(text: string, parts: readonly ToldPart[]): BsnFinding | und
     const lastFrom = told.at(-2)!.end;
     const last = placeBefore(text, told.at(-1)!, lastFrom);
     if (first === undefined || last !== 2 || first === last) continue;
-    if (!TOLD_END.test(text.slice(Math.max(lastFrom, told.at(-1)!.start - 30), told.at(-1)!.start)))
-      continue;
+    if (!TOLD_END.test(wordsOfPlace(text, told.at(-1)!, lastFrom))) continue;
     const ordered = inToldOrder(text, told, from);
     if (classify(ordered.map((g) => g.digits).join('')) !== undefined)
       return { confidence: PARTS_TOLD_SCORE, rule: 'bsn.parts-told' };
@@ -664,9 +669,17 @@ const PARTS_TOLD_SCORE = 0.85;
 export const TOLD_END_WORDS = ['eindigt', 'eindigend', 'ends', 'ending'] as const;
 const TOLD_END = new RegExp(`\\b(?:${TOLD_END_WORDS.join('|')})\\b`);
 
-/** The place words just before a part say it has (see PART_PLACE), read back to `from`. */
+/** How far before a part its place words are read. */
+const PLACE_WORDS_BEFORE = 30;
+
+/** The text just before a part where its place words stand, read back to `from`. */
+function wordsOfPlace(text: string, part: ToldPart, from: number): string {
+  return text.slice(Math.max(0, from, part.start - PLACE_WORDS_BEFORE), part.start);
+}
+
+/** The place the words just before a part say it has (see PART_PLACE). */
 function placeBefore(text: string, part: ToldPart, from: number): number | undefined {
-  const before = text.slice(Math.max(0, from, part.start - 30), part.start);
+  const before = wordsOfPlace(text, part, from);
   return PART_PLACE.find(([words]) => words.test(before))?.[1];
 }
 

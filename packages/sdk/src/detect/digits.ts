@@ -114,7 +114,8 @@ const HAS_NUMERAL = /honderd|(?:twin|der|veer|vijf|zes|zeven|tach|negen)tig/;
 const HAS_DIGIT = /\d/;
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
-const isLetter = (c: number) => c >= 97 && c <= 122;
+/** A lowercase ASCII letter (the normalised text's letters). */
+export const isLetter = (c: number) => c >= 97 && c <= 122;
 /** What may stand between groups of one number: anything but letters and digits. */
 const isSeparator = (c: number) => !isDigit(c) && !isLetter(c) && c !== 124; /* | */
 

@@ -1,6 +1,7 @@
 import { CATEGORIES, type Category, type DetectionSettings } from '../policy/types.js';
 import { mayHoldDigits } from './digits.js';
 import {
+  BARE_RULES,
   BsnDetector,
   TOLD_END_WORDS,
   type BsnCandidate,
@@ -156,8 +157,6 @@ const NAMING_VALUE_MAX = 40;
 const SIBLING_KEYS = 12;
 /** Numbers kept per body to judge again when a neighbour names them. */
 const NAMED_BESIDE_LIMIT = 64;
-/** Rules of a number that nothing names. */
-const BARE_NUMBER = new Set(['bsn.bare', 'bsn.layout', 'onderwijsnummer.bare']);
 /** A text that is a number and nothing else (digits and separators). */
 const ONLY_A_NUMBER = /^[\d\s.\-/]+$/;
 /** Longer than this, a message is a text of its own, not a question about a number. */
@@ -213,6 +212,9 @@ function askedNumber(
 
 /** Longer than this, an array's first item is a text, not a row of column names. */
 const HEADER_ROW_MAX = 400;
+/** What a header line has and a row's first item mostly has not (table.ts DELIMITERS). */
+const HEADER_LIKE = /[\t;|,]/;
+const HAS_DIGIT = /\d/;
 /** A text with digits enough to be a number a neighbour names (not "2 stuks"). */
 const mayBeNamed = (text: string) => (text.match(/\d/g)?.length ?? 0) >= 3;
 /** No finding, or one that stood on the number alone: a neighbour naming it says more. */
@@ -456,7 +458,13 @@ export class DetectionEngine {
     // Those with a column named for a personal number: every row is read for it.
     const bsnTables = new Set<number>();
     const noteHeader = (raw: string, visit: Visit) => {
-      if (walk.segment(visit.node) === 0 && raw.length <= HEADER_ROW_MAX) {
+      // Most first items are no header: only a line with a delimiter and no digit is read.
+      if (
+        walk.segment(visit.node) === 0 &&
+        raw.length <= HEADER_ROW_MAX &&
+        HEADER_LIKE.test(raw) &&
+        !HAS_DIGIT.test(raw)
+      ) {
         const header = headerRow(normalise(raw).text);
         if (header === undefined) return;
         headersIn.set(walk.parent(visit.node), header);
@@ -576,7 +584,7 @@ export class DetectionEngine {
           if (
             !isKey &&
             finding !== undefined &&
-            BARE_NUMBER.has(finding.rule) &&
+            BARE_RULES.has(finding.rule) &&
             !headersIn.has(walk.parent(visit.node))
           ) {
             const asked = askedNumber(value, walk.segments(visit.node), bsn);

@@ -4,7 +4,7 @@
 // context words said and the model's strongest features; words taken from the text itself
 // (the words around a term, a field's value) are summed into one line, not listed.
 import type { DetectionEngine, Finding } from './engine.js';
-import type { BsnCandidate } from './bsn.js';
+import { BARE_RULES, type BsnCandidate } from './bsn.js';
 import { isTextFeature, type FeatureSet } from './features.js';
 import { shippedModel, type Model } from './model.js';
 import type { Candidate, SpecialCategoryDetector } from './special.js';
@@ -96,8 +96,6 @@ export function explain(
     };
   });
 }
-
-const BARE_RULES = new Set(['bsn.bare', 'bsn.layout', 'onderwijsnummer.bare']);
 
 /**
  * Features made of field names: the value's own and enclosing ones (named in its pointer,

@@ -115,19 +115,11 @@ interface CommonWordsFile {
  * that is also a term's literal stays one (it matches exactly first).
  */
 function knownWords(classes: Readonly<Record<string, readonly string[]>>): ReadonlySet<string> {
+  const common = readDataFile<CommonWordsFile>('lexicon/common-words.json');
   const members = Object.values(classes).flatMap((words) =>
     words.filter((w) => /^[a-z]+$/.test(w)),
   );
-  return new Set([...commonWords(), ...members]);
-}
-
-let common: ReadonlySet<string> | undefined;
-
-/** Everyday Dutch and English words, spelled right (data/lexicon/common-words.json). */
-function commonWords(): ReadonlySet<string> {
-  if (common !== undefined) return common;
-  const file = readDataFile<CommonWordsFile>('lexicon/common-words.json');
-  return (common = new Set([...file.nl, ...file.en]));
+  return new Set([...common.nl, ...common.en, ...members]);
 }
 
 /** The shipped lexicons, compiled on first use and shared by every guard. */

@@ -156,7 +156,10 @@ const COUPLE_OF: Record<Gender, RegExp> = {
   female:
     /\b(?:couple|stel|samen|together|getrouwd|married)\b[^.!?]{0,40}\b(?:two women|two girls|twee vrouwen|twee meiden)\b|\b(?:two women|two girls|twee vrouwen|twee meiden)\b[^.!?]{0,40}\b(?:couple|stel|samen|together|getrouwd|married)\b|\b(?:wij|we) zijn (?:samen )?(?:de |twee )?(?:moeders|mamas)\b|\b(?:twee moeders|two mums|two moms)\b/,
 };
-/** A couple said to be both of one gender beside a partner word ("mijn vriend en ik (we zijn allebei mannen)"). */
+/**
+ * A couple said to be both of one gender beside a partner word ("mijn vriend en ik (we zijn
+ * allebei mannen)").
+ */
 const BOTH_OF: Record<Gender, RegExp> = {
   male: /\b(?:vriend|partner|boyfriend)\b[^.!?]{0,60}\b(?:allebei|beiden|beide|both) (?:mannen|jongens|men|guys)\b/,
   female:
@@ -174,7 +177,7 @@ const INSTEAD_OF: Record<Gender, RegExp> = {
 /**
  * A relationship with someone of a gender ("een relatie heeft met een vrouw", "met een man
  * getrouwd", "date met een meisje"): whose it is, the subject before it says (see
- * subjectOf). The partner's gender is in the capture.
+ * relationWith). The partner's gender is in the capture.
  */
 const RELATION_WITH =
   /\b(?:(?:een )?relatie (?:heeft |had |hebben )?met|verkering (?:heeft |had )?met|date met|getrouwd met|trouwt met|trouw met|samen met|samenwoont met|woont samen met|in a relationship with|dating|married to) (?:een |a )(vrouw|meisje|meid|man|jongen|kerel|woman|girl|guy)\b|\bmet een (vrouw|man) (?:getrouwd|samen|samenwonen|samenwoont)\b/;
@@ -245,8 +248,7 @@ export function partnerMention(
   const mention: PartnerMention = {};
   const value = relationField ? text.trim() : '';
   for (const g of ['male', 'female'] as const) {
-    if (SAID[g].test(text) || COUPLE_OF[g].test(text) || BOTH_OF[g].test(text)) mention.said = g;
-    if (INSTEAD_OF[g].test(text)) mention.said = g;
+    if ([SAID, COUPLE_OF, BOTH_OF, INSTEAD_OF].some((said) => said[g].test(text))) mention.said = g;
     if (OWN[g].test(text) || (relationField && PARTNER_VALUE[g].test(value))) mention.own ??= g;
   }
   const spouse = mention.own === undefined ? namedGender(raw, SPOUSE_NAMED) : undefined;
