@@ -71,6 +71,17 @@ describe('dpa-guard scan', () => {
     expect(stdout).not.toContain('rijdt');
   });
 
+  /** `scan --explain` over JSON lines: its exit code, output, and each line's findings. */
+  const explainLines = async (input: string) => {
+    const { code, stdout } = await runCapture(['scan', '--explain'], { stdin: input, cwd: dir });
+    const found = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { findings: { category: string; path: string }[] })
+      .map((r) => r.findings.map((f) => `${f.category} ${f.path}`));
+    return { code, stdout, found };
+  };
+
   it('--explain names no value read by the form, fraction and told-parts rules', async () => {
     // 111222333 typed with a decimal point, told in parts out of order, and a form's answer.
     const input = [
@@ -82,19 +93,41 @@ describe('dpa-guard scan', () => {
         vragen: [{ vraag: 'Bent u lid van een vakbond?', antwoord: 'Ja, al tien jaar' }],
       }),
     ].join('\n');
-    const { code, stdout } = await runCapture(['scan', '--explain'], { stdin: input, cwd: dir });
+    const { code, stdout, found } = await explainLines(input);
     expect(code).toBe(1);
-    const results = stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { findings: { category: string; path: string }[] });
-    expect(results.map((r) => r.findings.map((f) => `${f.category} ${f.path}`))).toEqual([
+    expect(found).toEqual([
       ['bsn /persoon/bsn'],
       ['bsn /chat'],
       ['trade_union /vragen/0/antwoord'],
     ]);
     for (const value of ['11122', '2333', '333', '111', '222', 'tien', 'jaar'])
       expect(stdout).not.toContain(value);
+  });
+
+  it('--explain names no value read by the place-told, numeral, reply, table-row and partner rules', async () => {
+    // 226114703 and 855677405 pass the elfproef.
+    const input = [
+      JSON.stringify({ chat: 'ok, hij begint met 2261, dan 14 en eindigt op 703' }),
+      JSON.stringify({
+        note: 'mijn bsn is achthonderdvijfenvijftig zeshonderdzevenenzeventig vierhonderdvijf',
+      }),
+      JSON.stringify({ chat: [{ t: 'stuur je bsn even' }, { t: '226114703' }] }),
+      JSON.stringify({ rows: ['naam;bsn', 'Yusuf Kaya;226114703'] }),
+      JSON.stringify({ note: 'Joyce heeft al een jaar verkering met een meisje van de klant.' }),
+    ].join('\n');
+    const { code, stdout, found } = await explainLines(input);
+    expect(code).toBe(1);
+    expect(found).toEqual([
+      ['bsn /chat'],
+      ['bsn /note'],
+      ['bsn /chat/1/t'],
+      ['bsn /rows/1'],
+      ['sexual_orientation /note'],
+    ]);
+    for (const value of ['2261', '703', '226114703', 'achthonderd', 'zeshonderd', 'Yusuf', 'Kaya'])
+      expect(stdout).not.toContain(value);
+    for (const value of ['joyce', 'verkering', 'meisje'])
+      expect(stdout.toLowerCase()).not.toContain(value);
   });
 
   it('--explain never names a field name that held data itself, nor a neighbouring one', async () => {
