@@ -468,4 +468,44 @@ describe('BsnDetector', () => {
       ),
     ).toEqual(['/p/ID-nr']);
   });
+
+  it('lets a keyword outvote a word that says what the number is for, never what it is', () => {
+    // "voor het certificaat", "for the first aid certificate": the number's use.
+    expect(find('mijn BSN voor het certificaat: 111222333')).toMatchObject({ rule: 'bsn.keyword' });
+    expect(find('upload my BSN for the first aid certificate: 111 222 333')).toMatchObject({
+      rule: 'bsn.keyword',
+    });
+    expect(find('sofinummer t.b.v. salaris 111222333')).toMatchObject({ rule: 'bsn.keyword' });
+    // The word that names the number itself still wins where it is nearer.
+    expect(find('bsn staat niet op het certificaat, certificaatnummer 111222333')).toBeUndefined();
+    expect(
+      find('mijn bsn? nee, dit is mijn klantnummer voor de bestelling: 111222333'),
+    ).toBeUndefined();
+  });
+
+  it('takes a job or a thing that begins like an order or a bank for neither', () => {
+    const rules = (text: string) => bsnFindings(text, (f) => f.rule);
+    expect(rules('Anna 111222333 orderpicker')).toEqual(['bsn.bare']);
+    expect(rules('Kees, accountmanager, 111222333')).toEqual(['bsn.bare']);
+    expect(rules('Anna 111222333 ordernummer')).toEqual([]);
+  });
+
+  it("reads a BSN split over a pasted row's cells, next to a date of its own", () => {
+    const rules = (text: string) => bsnFindings(text, (f) => f.rule);
+    expect(rules('Szymon Wójcik\t04-11-1987\t111\t222\t333')).toEqual(['bsn.bare']);
+    expect(rules('Nowak\tAnna\t111\t222\t333\tlasser')).toEqual(['bsn.bare']);
+    // A neighbour joined the same way is part of a longer number; a log line's time is the
+    // line's, and its number no person's.
+    expect(rules('4711\t111\t222\t333')).toEqual([]);
+    expect(rules('11:02:13 111222333 OK')).toEqual([]);
+  });
+
+  it('reads a fiscal or national id field as a personal number: in the Netherlands it is the BSN', () => {
+    const paths = (value: unknown) => bsnFindings(value, (f) => f.path);
+    expect(paths({ taxId: -111222333 })).toEqual(['/taxId']);
+    expect(paths({ fiscaalNummer: '111222333' })).toEqual(['/fiscaalNummer']);
+    expect(paths({ nationaal_id: 111222333 })).toEqual(['/nationaal_id']);
+    expect(paths({ tin: '111 222 333' })).toEqual(['/tin']);
+    expect(paths({ extra_id: 111222333 })).toEqual([]);
+  });
 });

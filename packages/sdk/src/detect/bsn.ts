@@ -10,6 +10,8 @@ interface BsnData {
   keywords: string[];
   keys: string[];
   suppressors: string[];
+  /** Words that begin like a suppressing word but name a job or a thing ("orderpicker"). */
+  notSuppressors: string[];
   suppressingKeys: string[];
 }
 
@@ -116,6 +118,7 @@ const SPREAD_AFTER = 90;
 export class BsnDetector {
   readonly #keywords: TermMatcher<true>;
   readonly #suppressors: TermMatcher<true>;
+  readonly #notSuppressors: TermMatcher<true>;
   readonly #isBsnKey: (key: string) => boolean;
   readonly #isSuppressingKey: (key: string) => boolean;
   /** Field names of another kind of number (bsn.json suppressingKeys). */
@@ -134,6 +137,9 @@ export class BsnDetector {
     this.#keywords = compileTerms(data.keywords.map((term) => ({ term, payload: true as const })));
     this.#suppressors = compileTerms(
       data.suppressors.map((term) => ({ term, payload: true as const })),
+    );
+    this.#notSuppressors = compileTerms(
+      data.notSuppressors.map((term) => ({ term, payload: true as const })),
     );
     this.#isBsnKey = compileKeyPatterns(data.keys);
     const suppressing = compileKeyPatterns(data.suppressingKeys);
@@ -381,22 +387,33 @@ export class BsnDetector {
       lineStart,
       lineEnd,
     );
-    const suppressorAt = nearer(
-      this.#nearest(
-        this.#suppressors,
-        text,
-        start,
-        end,
-        SUPPRESSOR_BEFORE,
-        SUPPRESSOR_AFTER,
-        lineStart,
-        lineEnd,
-      ),
-      this.#otherNumberNamed(text, start, lineStart),
-    );
+    // A suppressing word said as what the number is for ("mijn BSN voor het certificaat:
+    // …") names the number's use, not the number: it cannot outvote a keyword.
+    const namingSuppressorAt = (purposeToo: boolean) =>
+      nearer(
+        this.#nearest(
+          this.#suppressors,
+          text,
+          start,
+          end,
+          SUPPRESSOR_BEFORE,
+          SUPPRESSOR_AFTER,
+          lineStart,
+          lineEnd,
+          (hitStart) =>
+            !this.#notSuppressors.has(text, hitStart, wordEndAt(text, hitStart)) &&
+            (purposeToo || !saidAsPurpose(text, hitStart)),
+        ),
+        this.#otherNumberNamed(text, start, lineStart),
+      );
+    const suppressorAt = namingSuppressorAt(true);
     const prefix = kind === 'onderwijsnummer' ? 'onderwijsnummer' : 'bsn';
     // The nearer word decides: "telefoon 0612345678, en 123456782 (bsn)" is a BSN.
-    if (keywordAt !== undefined && (suppressorAt === undefined || keywordAt <= suppressorAt)) {
+    const keywordWins = (at: number | undefined) => at === undefined || keywordAt! <= at;
+    if (
+      keywordAt !== undefined &&
+      (keywordWins(suppressorAt) || keywordWins(namingSuppressorAt(false)))
+    ) {
       return { confidence: 0.97, rule: `${prefix}.keyword` };
     }
     if (this.#namedField(keys) && suppressorAt === undefined) {
@@ -484,11 +501,13 @@ export class BsnDetector {
     after: number,
     lineStart: number,
     lineEnd: number,
+    counts?: (hitStart: number) => boolean,
   ): number | undefined {
     let nearest: number | undefined;
     matcher.scan(
       text,
       (hit) => {
+        if (counts !== undefined && !counts(hit.start)) return;
         const distance =
           hit.end <= start ? start - hit.end : hit.start >= end ? hit.start - end : 0;
         if (nearest === undefined || distance < nearest) nearest = distance;
@@ -498,6 +517,23 @@ export class BsnDetector {
     );
     return nearest;
   }
+}
+
+// "voor (het|de|mijn|…)", "for (the|my)", "t.b.v.", "ten behoeve van", "nodig voor": what
+// comes next is what a number is used for.
+const PURPOSE_BEFORE =
+  /(?:^|[^a-z])(?:voor|for|tbv|t\.b\.v\.|ten behoeve van)(?: (?:het|de|een|mijn|je|jouw|uw|ons|onze|the|a|an|my|your|our|this|dit|deze|die|dat))?(?: [a-z]+){0,2} $/;
+
+/** The end of the word (letters and hyphens) that starts at `at`. */
+function wordEndAt(text: string, at: number): number {
+  let end = at;
+  while (end < text.length && (isLetter(text.charCodeAt(end)) || text[end] === '-')) end++;
+  return end;
+}
+
+/** Whether the word at `at` is said as what a number is for ("voor het certificaat"). */
+function saidAsPurpose(text: string, at: number): boolean {
+  return PURPOSE_BEFORE.test(text.slice(Math.max(0, at - 32), at));
 }
 
 const LINK_READ_BACK = 256;

@@ -310,8 +310,8 @@ export function numberCandidates(run: DigitRun): NumberCandidate[] {
         groups: chosen,
         separators: seps,
         partOfLonger:
-          (from > 0 && continues(separators[from - 1]!, seps)) ||
-          (to < groups.length - 1 && continues(separators[to]!, seps)),
+          (from > 0 && continues(separators[from - 1]!, seps, separators[from - 2])) ||
+          (to < groups.length - 1 && continues(separators[to]!, seps, separators[to + 1])),
         layout: layoutOf(chosen, seps),
       });
     }
@@ -353,10 +353,20 @@ function isNetworkAddress(run: DigitRun, from: number, to: number): boolean {
  * Whether a neighbouring group joined by `separator` continues the candidate: the same one
  * character the candidate's own groups are joined by (123 456 789 012), or, for a single
  * group, one of the usual separators (a phone's "+31 6 …", 0612-345678). A date or a CSV
- * column next to it ("1990;263237564", "02-05-1991, 977212907") does not.
+ * column next to it ("1990;263237564", "02-05-1991, 977212907") does not. `beyond`: the
+ * separator between the neighbour and the group past it, if any.
  */
-function continues(separator: string, inside: readonly string[]): boolean {
+function continues(
+  separator: string,
+  inside: readonly string[],
+  beyond: string | undefined,
+): boolean {
   if (separator.length !== 1) return false;
+  // A neighbour of groups joined by one separator that is joined to its own neighbour
+  // otherwise belongs to a number of its own ("04-11-1987\t689\t886\t469": the year is
+  // the date's). A single group keeps its neighbours: a log line's time ("11:02:13
+  // 454893656") says the number is the line's, not a person's.
+  if (inside.length > 0 && beyond !== undefined && beyond !== separator) return false;
   return inside.length === 0 ? /^[ .\-/]$/.test(separator) : inside.every((s) => s === separator);
 }
 
