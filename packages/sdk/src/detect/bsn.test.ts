@@ -488,6 +488,10 @@ describe('BsnDetector', () => {
     expect(rules('Anna 111222333 orderpicker')).toEqual(['bsn.bare']);
     expect(rules('Kees, accountmanager, 111222333')).toEqual(['bsn.bare']);
     expect(rules('Anna 111222333 ordernummer')).toEqual([]);
+    // A learner's account is the platform's login; an account number is a bank's.
+    expect(rules('ik kom niet in mijn account, is het 111222333?')).toEqual(['bsn.bare']);
+    expect(rules('bank account 111222333')).toEqual([]);
+    expect(rules('accountnummer 111222333')).toEqual([]);
   });
 
   it("reads a BSN split over a pasted row's cells, next to a date of its own", () => {
