@@ -262,6 +262,18 @@ const PARTNER_WORDS = [
   'married',
   'trouw',
   'trouwen',
+  // A partner by name, a couple by both names (partner.ts SPOUSE_NAMED, PARTNER_NAMED,
+  // COUPLE_NAMED): "zijn partner Wim", "Fleur en Iris zijn getrouwd", "41 jaar samen".
+  'partner',
+  'spouse',
+  'levenspartner',
+  'wederhelft',
+  'stel',
+  'couple',
+  'together',
+  'jaar samen',
+  'jaren samen',
+  'maanden samen',
   // The writer's partner as workers from elsewhere write it (partner.ts FOREIGN_OWN).
   ...FOREIGN_PARTNER_WORDS,
 ];

@@ -50,7 +50,7 @@ export function genderOfNameValue(raw: string): Gender | undefined {
 // "vriend"/"vriendin" is also just a friend: it counts as a partner only next to words
 // of a relationship.
 const RELATIONSHIP =
-  '(?:trouw(?:en|t|de|den)?|getrouwd|bruiloft|huwelijk|verloofd|samenwonen|samenwonend|samenwoon|samenwoont|samenwoonden|woon samen|woont samen|wonen samen|samen met|(?:jaar|jaren|maanden) samen|relatie|partner|zwanger|kinderwens|adopt\\w*|married|wedding|engaged|live with|lives with|living with|years together)(?![a-z])';
+  '(?:trouw(?:en|t|de|den)?|getrouwd|bruiloft|huwelijk|verloofd|samenwonen|samenwonend|samenwoon|samenwoont|samenwoonden|woon samen|woont samen|wonen samen|samen met|(?:jaar|jaren|maanden) samen|relatie|partner|zwanger|kinderwens|adopt\\w*|married|wedding|engaged|live with|lives with|living with|years together|stel|koppel|couple)(?![a-z])';
 const HIS = "(?:zijn|zn|z'n|his)";
 const HER = '(?:haar|her)';
 /**
@@ -121,7 +121,21 @@ const OWN: Record<Gender, RegExp> = {
  * Piet"). The name's gender is the partner's.
  */
 const SPOUSE_NAMED =
-  /(?:^|[.!?;]\s*|\b(?:ik ben|ik was|ben|i am|i'm|im|i was|i got|ik)\s+(?:al\s+\d+\s+jaar\s+|sinds\s+\d+\s+)?)(?:getrouwd met|trouw(?:en)? met|verloofd met|married to|engaged to)\s+(\p{Lu}\p{Ll}+)/giu;
+  /(?:^|[.!?;]\s*|\b(?:ik ben|ik was|ben|i am|i'm|im|i was|i got|ik)\s+(?:al\s+\d+\s+jaar\s+|sinds\s+\d+\s+)?)(?:getrouwd met|trouw(?:en)? met|verloofd met|married to|engaged to)\s+(\p{Lu}\p{Ll}+)|\btrouw(?:en)? (?:ik|we|wij)(?: \p{Ll}+){0,2} met (\p{Lu}\p{Ll}+)|\b(?:mijn|mn|m'n|my) (?:partner|echtgeno(?:o)?te?|spouse|wederhelft) (\p{Lu}\p{Ll}+)|(?:^|[:;,\n]\s*)(\p{Lu}\p{Ll}+)(?: \p{Lu}[\p{L}-]+)* \((?:partner|spouse|levenspartner)\)/giu;
+/**
+ * Someone's partner by name, with a possessive of the same gender ("zijn partner Wim", "her
+ * spouse Anna"): the name's gender against the possessive's.
+ */
+const PARTNER_NAMED: Record<Gender, RegExp> = {
+  male: /\b(?:zijn|zn|z'n|his) (?:partner|echtgenoot|spouse|levenspartner) (\p{Lu}\p{Ll}+)/giu,
+  female: /\b(?:haar|her) (?:partner|echtgenote|spouse|levenspartner) (\p{Lu}\p{Ll}+)/giu,
+};
+/**
+ * Two people said to be a couple ("Fleur en Iris zijn getrouwd", "Dhr. en Henk zijn 41 jaar
+ * samen"): a name or a title each, of one gender.
+ */
+const COUPLE_NAMED =
+  /(?:^|[^\p{L}])(\p{Lu}\p{Ll}+)\.? (?:en|and|\+|&) (\p{Lu}\p{Ll}+) (?:zijn|waren|are|were|have been) (?:al |nu |inmiddels |sinds )?(?:[\p{L}\d]+ ){0,3}?(?:getrouwd|married|een stel|a couple|(?:jaar|jaren|maanden|years|months) (?:samen|together)|(?:samen|together)(?=\s*(?:[.,;!?)]|$)))/gu;
 /** The words a greeting closes with, before the writer's name. */
 const GREETING =
   '(?:groet|groeten|groetjes|groetje|gr|mvg|vriendelijke groet|liefs|doei|dank|dankjewel|regards|thanks|thx|bedankt|cheers)';
@@ -146,33 +160,33 @@ const SELF_NAMED = new RegExp(
 
 /** The writer saying their own gender ("ja ik ben ook een man", "yes im a guy"). */
 const WRITER_SAYS: Record<Gender, RegExp> = {
-  male: /\b(?:ik ben (?:zelf )?(?:ook )?een (?:man|vent|jongen|kerel|gast)|i'?m (?:also )?a (?:guy|man|bloke)|(?:ik )?als man\b(?! en vrouw)|as a man|(?:ik ben|this is|i am|i'?m) (?:de |the |\w+'s )?(?:vader|papa|dad|father)\b)\b/,
+  male: /\b(?:ik ben (?:zelf )?(?:ook )?(?:een )?(?:man|vent|jongen|kerel|gast)|(?:i'?m|i am) (?:also )?a (?:guy|man|bloke)|(?:ik )?als man\b(?! en vrouw)|as a man|(?:ik ben|this is|i am|i'?m) (?:de |the |\w+'s )?(?:vader|papa|dad|father)\b)\b/,
   female:
-    /\b(?:ik ben (?:zelf )?(?:ook )?een (?:vrouw|meid|meisje)|i'?m (?:also )?a (?:woman|girl)|(?:ik )?als vrouw\b(?! en man)|as a woman|(?:de |ik ben )?duo-?moeder|(?:ik ben|this is|i am|i'?m) (?:de |the |\w+'s )?(?:moeder|mama|mom|mum|mother)\b)\b/,
+    /\b(?:ik ben (?:zelf )?(?:ook )?(?:een )?(?:vrouw|meid|meisje)|(?:i'?m|i am) (?:also )?a (?:woman|girl)|(?:ik )?als vrouw\b(?! en man)|as a woman|(?:de |ik ben )?duo-?moeder|(?:ik ben|this is|i am|i'?m) (?:de |the |\w+'s )?(?:moeder|mama|mom|mum|mother)\b)\b/,
 };
 /** A couple said to be of one gender ("two guys", "twee vrouwen"), next to a word of a couple. */
 const COUPLE_OF: Record<Gender, RegExp> = {
-  male: /\b(?:couple|stel|samen|together|getrouwd|married)\b[^.!?]{0,40}\b(?:two guys|two men|twee mannen|twee jongens)\b|\b(?:two guys|two men|twee mannen|twee jongens)\b[^.!?]{0,40}\b(?:couple|stel|samen|together|getrouwd|married)\b|\b(?:wij|we) zijn (?:samen )?(?:de |twee )?(?:vaders|papas)\b|\b(?:twee vaders|two dads)\b/,
+  male: /\b(?:couple|stel|samen|together|getrouwd|married)\b[^.!?]{0,40}\b(?:two guys|two men|twee mannen|twee jongens)\b|\b(?:two guys|two men|twee mannen|twee jongens)\b[^.!?]{0,40}\b(?:couple|stel|samen|together|getrouwd|married)\b|\b(?:wij|we|en ik) zijn (?:samen )?(?:de |twee )?(?:vaders|papas|papa's)\b|\b(?:twee vaders|two dads)\b/,
   female:
-    /\b(?:couple|stel|samen|together|getrouwd|married)\b[^.!?]{0,40}\b(?:two women|two girls|twee vrouwen|twee meiden)\b|\b(?:two women|two girls|twee vrouwen|twee meiden)\b[^.!?]{0,40}\b(?:couple|stel|samen|together|getrouwd|married)\b|\b(?:wij|we) zijn (?:samen )?(?:de |twee )?(?:moeders|mamas)\b|\b(?:twee moeders|two mums|two moms)\b/,
+    /\b(?:couple|stel|samen|together|getrouwd|married)\b[^.!?]{0,40}\b(?:two women|two girls|twee vrouwen|twee meiden)\b|\b(?:two women|two girls|twee vrouwen|twee meiden)\b[^.!?]{0,40}\b(?:couple|stel|samen|together|getrouwd|married)\b|\b(?:wij|we|en ik) zijn (?:samen )?(?:de |twee )?(?:moeders|mamas|mama's)\b|\b(?:twee moeders|two mums|two moms)\b/,
 };
 /**
  * A couple said to be both of one gender beside a partner word ("mijn vriend en ik (we zijn
  * allebei mannen)").
  */
 const BOTH_OF: Record<Gender, RegExp> = {
-  male: /\b(?:vriend|partner|boyfriend)\b[^.!?]{0,60}\b(?:allebei|beiden|beide|both) (?:mannen|jongens|men|guys)\b/,
+  male: /\b(?:vriend|partner|boyfriend|man|husband|echtgenoot)\b[^.!?]{0,60}\b(?:allebei|beiden|beide|both) (?:een )?(?:mannen|man|jongens|kerels|men|guys|male)\b/,
   female:
-    /\b(?:vriendin|partner|girlfriend)\b[^.!?]{0,60}\b(?:allebei|beiden|beide|both) (?:vrouwen|meiden|women|girls)\b/,
+    /\b(?:vriendin|partner|girlfriend|vrouw|wife|echtgenote)\b[^.!?]{0,60}\b(?:allebei|beiden|beide|both) (?:een )?(?:vrouwen|vrouw|meiden|women|girls|female)\b/,
 };
 /**
  * A partner set against the one expected ("omdat ik een vriend heb in plaats van een
  * vriendin"): says the partner's gender and, by the contrast, the writer's too.
  */
 const INSTEAD_OF: Record<Gender, RegExp> = {
-  male: /\b(?:een vriend|a boyfriend|een man|a husband)\b[^.!?]{0,20}\b(?:in plaats van|instead of) (?:een vriendin|a girlfriend|een vrouw|a wife)\b/,
+  male: /\b(?:een vriend|a boyfriend|een man|a husband)\b[^.!?]{0,20}\b(?:in plaats van|instead of) (?:een vriendin|a girlfriend|een vrouw|a wife)\b|\b(?:geen (?:vriendin|vrouw)|no (?:girlfriend|wife))\b[^.!?]{0,20}\b(?:een vriend\b(?!in)|een man\b|a boyfriend|a husband)/,
   female:
-    /\b(?:een vriendin|a girlfriend|een vrouw|a wife)\b[^.!?]{0,20}\b(?:in plaats van|instead of) (?:een vriend|a boyfriend|een man|a husband)\b/,
+    /\b(?:een vriendin|a girlfriend|een vrouw|a wife)\b[^.!?]{0,20}\b(?:in plaats van|instead of) (?:een vriend|a boyfriend|een man|a husband)\b|\b(?:geen (?:vriend\b(?!in)|man\b)|no (?:boyfriend|husband))[^.!?]{0,20}\b(?:een vriendin|een vrouw|a girlfriend|a wife)\b/,
 };
 /**
  * A relationship with someone of a gender ("een relatie heeft met een vrouw", "met een man
@@ -249,10 +263,15 @@ export function partnerMention(
   const value = relationField ? text.trim() : '';
   for (const g of ['male', 'female'] as const) {
     if ([SAID, COUPLE_OF, BOTH_OF, INSTEAD_OF].some((said) => said[g].test(text))) mention.said = g;
+    else if (namedGender(raw, PARTNER_NAMED[g]) === g) mention.said = g;
     if (OWN[g].test(text) || (relationField && PARTNER_VALUE[g].test(value))) mention.own ??= g;
   }
   const spouse = mention.own === undefined ? namedGender(raw, SPOUSE_NAMED) : undefined;
   if (spouse !== undefined) mention.own = spouse;
+  if (mention.said === undefined) {
+    const couple = coupleNamed(raw);
+    if (couple !== undefined) mention.said = couple;
+  }
   if (mention.said === undefined && mention.own === undefined) relationWith(text, raw, mention);
   const says = (['male', 'female'] as const).filter((g) => WRITER_SAYS[g].test(text));
   // "mijn vriend" with the writer saying their own gender beside it ("mn vriend en ik (ja ik
@@ -320,14 +339,34 @@ function relationWith(text: string, raw: string, mention: PartnerMention): void 
   mention.own = partner;
 }
 
+/** The gender of a couple named by both halves (COUPLE_NAMED), when it is one. */
+function coupleNamed(raw: string): Gender | undefined {
+  for (const m of raw.matchAll(COUPLE_NAMED)) {
+    const [a, b] = [m[1]!, m[2]!].map((w) => {
+      const word = normalise(w).text;
+      return genderOfValue(word) ?? genderOfName(word);
+    });
+    if (a !== undefined && a === b) return a;
+  }
+  return undefined;
+}
+
 /** The gender of the first name `pattern` captures in `raw` that is a known first name. */
 function namedGender(raw: string, pattern: RegExp): Gender | undefined {
-  // The keywords match in any case; the name itself must start with a capital.
-  for (const m of raw.matchAll(pattern)) {
+  // The keywords match in any case, and so, under that flag, does \p{Lu}: the name itself
+  // must start with a capital. A match whose capture is no known name ("… sorry. Graag een
+  // andere datum. Groet, Dennis") is read again from after that word, or a match that ran to
+  // the end of the text would hide the signature inside it.
+  const re = new RegExp(pattern.source, pattern.flags);
+  for (let m = re.exec(raw); m !== null; m = re.exec(raw)) {
     const name = m.slice(1).find((g) => g !== undefined);
-    if (name === undefined || name[0] !== name[0]!.toUpperCase()) continue;
-    const gender = genderOfName(normalise(name).text);
-    if (gender !== undefined) return gender;
+    if (name !== undefined && name[0] === name[0]!.toUpperCase()) {
+      const gender = genderOfName(normalise(name).text);
+      if (gender !== undefined) return gender;
+    }
+    const at = name === undefined ? -1 : m[0].indexOf(name);
+    re.lastIndex = at < 0 ? m.index + m[0].length : m.index + at + name!.length;
+    if (re.lastIndex <= m.index) re.lastIndex = m.index + 1;
   }
   return undefined;
 }

@@ -432,6 +432,44 @@ describe("a same-sex partner, when the body gives the writer's gender", () => {
       { note: 'Stefan vertelde dat hij met zijn vriend Tim samenwoont.' },
       ['sexual_orientation /note'],
     ],
+    // Both said to be of one gender in the singular; the writer's own gender without an
+    // article; the partner set against the one denied; a marriage told in inverted order.
+    [{ msg: 'Mijn vriend Rik en ik zijn allebei man en getrouwd.' }, ['sexual_orientation /msg']],
+    [{ msg: 'Mijn vrouw en ik (ik ben zelf ook vrouw) doen mee.' }, ['sexual_orientation /msg']],
+    [{ msg: 'My girlfriend and I (I am a woman too) both enrol.' }, ['sexual_orientation /msg']],
+    [
+      { msg: 'nee ik heb geen vriendin, ik heb een vriend. hij komt mee' },
+      ['sexual_orientation /msg'],
+    ],
+    [
+      { naam: 'Bram', msg: 'Vrijdag ben ik er niet, dan trouw ik eindelijk met Jeroen.' },
+      ['sexual_orientation /msg'],
+    ],
+    // A signature after a sentence that runs to the end of the text: the name is still read.
+    [
+      {
+        msg: 'Op 7 juni trouwen mijn vriend Mark en ik. Graag een andere datum.\n\nGroet,\nDennis',
+      },
+      ['sexual_orientation /msg'],
+    ],
+    // A partner by name with a possessive of the same gender; a couple by both names.
+    [
+      { overdracht: 'Meneer Smit krijgt elke zondag bezoek van zijn partner Wim.' },
+      ['sexual_orientation /overdracht'],
+    ],
+    [
+      { opmerking: 'Fleur en Iris zijn getrouwd, allebei gezag.' },
+      ['sexual_orientation /opmerking'],
+    ],
+    [{ notitie: 'Dhr. en Henk zijn 41 jaar samen.' }, ['sexual_orientation /notitie']],
+    [
+      { naam: 'Sven de Boer', noodcontact: 'Martijn (partner) 0611209384' },
+      ['sexual_orientation /noodcontact'],
+    ],
+    [
+      { kamer: 'Erik Lammers en zijn vriend Bas (stel), tweepersoonsbed' },
+      ['sexual_orientation /kamer'],
+    ],
   ])('finds %j', (body, expected) => {
     expect(categoriesOf(body)).toEqual(expected);
   });
@@ -466,6 +504,11 @@ describe("a same-sex partner, when the body gives the writer's gender", () => {
     { from: 'Sanne de Vries', text: 'Mijn zoon heeft een date met een meisje.' },
     { note: 'Een collega heeft een relatie met een vrouw van de klant.' },
     { les: 'In de casus starten een man en een vrouw samen een bedrijf.' },
+    // Two people who did something together; a partner of the other gender by name.
+    { msg: 'Jan en Piet zijn samen naar de les geweest, hun partner komt ook.' },
+    { notitie: 'Meneer Smit krijgt elke zondag bezoek van zijn partner Els.' },
+    { notitie: 'Kees en Anna zijn 41 jaar samen.' },
+    { naam: 'Anna de Vries', noodcontact: 'Martijn (partner) 0611209384' },
   ])('finds nothing in %j', (body) => {
     expect(categoriesOf(body)).toEqual([]);
   });
