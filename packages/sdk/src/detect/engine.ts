@@ -108,11 +108,15 @@ interface ValueNames {
 const VALUE_NAMES: readonly (ValueNames & { key: RegExp })[] = [
   { key: /template/, category: 'biometric', names: looksEncoded },
   {
-    key: /^vog|vog$|verklaringomtrent|certificateofconduct/,
+    // A refused VGB (security clearance) stands on the same record.
+    key: /^vog|vog$|verklaringomtrent|certificateofconduct|^vgb|vgb$|verklaringvangeenbezwaar/,
     category: 'criminal',
     names: (value) => VOG_REFUSED.test(value),
   },
 ];
+/** A field that says only "the outcome": what of, the enclosing field says ({"VOG": {"status": …}}). */
+const OUTCOME_KEY =
+  /^(?:status|uitslag|resultaat|result|outcome|besluit|beslissing|decision|stand)$/;
 const VOG_REFUSED =
   /^(?:afgewezen|geweigerd|negatief|niet afgegeven|weigering|voornemen tot weigering|refused|denied|rejected)$/;
 
@@ -570,7 +574,8 @@ export class DetectionEngine {
           if (
             facts.categories.length === 0 &&
             !facts.bsn &&
-            facts.byValue === undefined &&
+            this.#valueNamer(visit.ownKey, walk.segment(walk.parent(visit.node)))?.byValue ===
+              undefined &&
             askedOf(visit) === undefined
           )
             return;
@@ -636,7 +641,7 @@ export class DetectionEngine {
           : withAsked(
               withValueNames(
                 hintsFor(visit, state),
-                visit.ownKey === undefined ? undefined : this.#factsOf(visit.ownKey),
+                this.#valueNamer(visit.ownKey, walk.segment(walk.parent(visit.node))),
                 text,
               ),
               // A short answer means what its question asks ("Ja, CNV"); a long one is a
@@ -756,6 +761,20 @@ export class DetectionEngine {
     }
     const findings = [...found.values()];
     return walk.incomplete === undefined ? { findings } : { findings, incomplete: walk.incomplete };
+  }
+
+  /**
+   * The facts of the field whose name says what category the value names by its form: its
+   * own, or, for a field that holds only an outcome ("status"), the enclosing field's.
+   */
+  #valueNamer(
+    ownKey: string | undefined,
+    parent: string | number | undefined,
+  ): KeyFacts | undefined {
+    if (ownKey === undefined) return undefined;
+    const own = this.#factsOf(ownKey);
+    if (own.byValue !== undefined || !OUTCOME_KEY.test(squashKey(ownKey))) return own;
+    return typeof parent === 'string' ? this.#factsOf(parent) : own;
   }
 
   #factsOf(key: string): KeyFacts {

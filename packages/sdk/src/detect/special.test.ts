@@ -269,6 +269,13 @@ describe('special categories: statements about a person, not the topic', () => {
     ]);
     for (const value of ['aangevraagd', 'ontvangen', 'in behandeling'])
       expect(categoriesOf({ medewerkers: [{ vog_status: value }] }), value).toEqual([]);
+    // A refused security clearance (VGB) stands on the same record; a field of only the
+    // outcome is read by the field around it.
+    expect(categoriesOf({ pasbureau: { kandidaat: 'K. Mulder', vgb: 'geweigerd' } })).toEqual([
+      'criminal /pasbureau/vgb',
+    ]);
+    expect(categoriesOf({ VOG: { aanvrager: 'A. Haidari', status: 'ontvangen' } })).toEqual([]);
+    expect(categoriesOf({ bestelling: { status: 'afgewezen' } })).toEqual([]);
   });
 
   it('reads a pasted table: a column named for a category names its cells, and no more', () => {
@@ -533,5 +540,27 @@ describe('typos', () => {
         matches(text).filter((m) => m.endsWith(' fuzzy')),
         text,
       ).toEqual([]);
+  });
+});
+
+describe('origin by template', () => {
+  const categoriesFound = (text: string) =>
+    new Set(
+      lexicons()
+        .terms.find(wordsOf(normalise(text).text), true)
+        .map((m) => m.entry.payload.category),
+    );
+
+  it("reads someone's family named before where they come from", () => {
+    for (const text of [
+      'Ouders van Daniel komen oorspronkelijk uit Eritrea.',
+      'Moeder van mijn collega Priya komt uit Suriname.',
+      'The parents of my colleague are from Ghana.',
+    ])
+      expect(categoriesFound(text).has('ethnicity'), text).toBe(true);
+    // A family word and a place that are not about anyone's origin.
+    expect(
+      categoriesFound('De ouders van de cursisten zijn welkom in Utrecht.').has('ethnicity'),
+    ).toBe(false);
   });
 });
