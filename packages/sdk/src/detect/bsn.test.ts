@@ -439,6 +439,19 @@ describe('BsnDetector', () => {
     expect(names).not.toContain('bs:lot');
   });
 
+  it('never dismisses a number standing alone, whatever the model makes of it', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 100_000_000, max: 999_999_999 }).filter((n) => isBsn(String(n))),
+        fc.constantFrom('', ' ', '\n'),
+        (n, pad) => {
+          expect(learned.inText(`${pad}${String(n)}${pad}`, none)).toBeDefined();
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('never dismisses a number used as a key: a key not found is not masked', () => {
     fc.assert(
       fc.property(
