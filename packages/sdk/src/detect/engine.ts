@@ -105,8 +105,20 @@ interface ValueNames {
   category: SpecialCategory;
   names(value: string): boolean;
 }
+const BIOMETRIC_TRAIT_KEY =
+  /(?:iris|retina)(?:hash|vector|vec|embedding|print|code|scan|data|id)?$|(?:face|gezicht|gezichts|finger|vinger|palm|voice|stem|vein|ader)(?:hash|vector|vec|embedding|print|code|profiel|profile)$/;
+const TEMPLATE_VECTOR =
+  /^\[?\s*-?\d+\.\d+(?:\s*,\s*-?\d+\.\d+){3,}\s*,?\s*(?:\.{3}|\u2026)?\s*\]?$/;
+const TEMPLATE_CUT = /^(?:[a-z]{1,4}-)?[a-f0-9]{6,}(?:\.{3}|\u2026)[a-f0-9]*$/;
+function looksLikeTemplate(value: string): boolean {
+  return looksEncoded(value) || TEMPLATE_VECTOR.test(value) || TEMPLATE_CUT.test(value);
+}
+
 const VALUE_NAMES: readonly (ValueNames & { key: RegExp })[] = [
   { key: /template/, category: 'biometric', names: looksEncoded },
+  // A trait's own field ("iris_hash", "gezichtsvector", "voiceprintId"): an encoding, a
+  // vector of numbers or a hash cut short ("b7c1e9...44a") is the trait's template.
+  { key: BIOMETRIC_TRAIT_KEY, category: 'biometric', names: looksLikeTemplate },
   {
     // A refused VGB (security clearance) stands on the same record.
     key: /^vog|vog$|verklaringomtrent|certificateofconduct|^vgb|vgb$|verklaringvangeenbezwaar/,

@@ -261,6 +261,17 @@ describe('special categories: statements about a person, not the topic', () => {
       ]);
     for (const value of ['Beste {voornaam}, je afspraak staat', 'VCA-B-2025', 'welkomstmail-v2'])
       expect(categoriesOf({ mail: { template: value } }), value).toEqual([]);
+    // A trait's own field holds its template: an encoding, a vector, a hash cut short.
+    expect(categoriesOf({ p: { irisHash: '9f3ac1e0b77d42aa8c0e51b3f6d9a271' } })).toEqual([
+      'biometric /p/irisHash',
+    ]);
+    expect(categoriesOf({ p: { gezichtsvector: '[0.0213, -0.1182, 0.0931, 0.2210]' } })).toEqual([
+      'biometric /p/gezichtsvector',
+    ]);
+    expect(categoriesOf({ p: { iris_hash: 'b7c1e9...44a' } })).toEqual(['biometric /p/iris_hash']);
+    // A hash of a file, a vote's code: no trait.
+    expect(categoriesOf({ file: { hash: '9f3ac1e0b77d42aa8c0e51b3f6d9a271' } })).toEqual([]);
+    expect(categoriesOf({ p: { stemcode: '4471' } })).toEqual([]);
   });
 
   it('reads a refusal in a VOG field as criminal data, and a VOG asked for or received as none', () => {
