@@ -575,3 +575,21 @@ describe('origin by template', () => {
     ).toBe(false);
   });
 });
+
+describe('course content by its field', () => {
+  const engine = new DetectionEngine(DEFAULT_POLICY.detection);
+  const readAsCourse = (value: unknown) => {
+    const seen: boolean[] = [];
+    engine.detect(value, (_, c) => {
+      if (c.category !== 'bsn') seen.push(c.features.names?.includes('course') === true);
+    });
+    return seen;
+  };
+
+  it("reads a script's, storyboard's, glossary's, FAQ's or quiz's text as course content", () => {
+    const text = 'Yusuf heeft epilepsie en krijgt een aanval op de steiger.';
+    for (const key of ['storyboard', 'videoScript', 'glossary', 'faq', 'quizItems', 'scenes'])
+      expect(new Set(readAsCourse({ [key]: [{ text }] })), key).toEqual(new Set([true]));
+    expect(new Set(readAsCourse({ bericht: text }))).toEqual(new Set([false]));
+  });
+});
