@@ -36,14 +36,32 @@ export function resolvePointer(value, pointer) {
 }
 
 // Look-alike letters a careless or evasive writer uses for digits.
-const lookAlike = { o: '0', O: '0', l: '1', I: '1', i: '1', '|': '1' };
+const lookAlike = {
+  o: '0',
+  O: '0',
+  l: '1',
+  I: '1',
+  i: '1',
+  '|': '1',
+  s: '5',
+  S: '5',
+  b: '8',
+  B: '8',
+};
 
-/** Could this text hold a BSN in some layout? Digits of the text, look-alikes folded. */
+/**
+ * Could this text hold a BSN in some layout? Digits of the text, look-alikes folded only in a
+ * token of digits and look-alikes ("7l23O9974", "llO"), never the letters of a word ("inloggen
+ * lukt niet" is no 1111).
+ */
 function holdsValidNumber(text) {
   let digits = '';
-  for (const ch of text.normalize('NFKC')) {
-    if (/\p{Nd}/u.test(ch)) digits += String(Number.parseInt(ch, 10));
-    else if (ch in lookAlike) digits += lookAlike[ch];
+  for (const token of text.normalize('NFKC').split(/[\s,;:()"'!?]+/)) {
+    const fold = [...token].every((ch) => /[\p{Nd}.\-_/]/u.test(ch) || ch in lookAlike);
+    for (const ch of token) {
+      if (/\p{Nd}/u.test(ch)) digits += String(Number.parseInt(ch, 10));
+      else if (fold && ch in lookAlike) digits += lookAlike[ch];
+    }
   }
   for (let i = 0; i + 9 <= digits.length; i++) if (elfproef(digits.slice(i, i + 9))) return true;
   for (let i = 0; i + 8 <= digits.length; i++)
