@@ -54,8 +54,7 @@ const LAYOUT_SCORE = 0.65;
  * 0.951; on the corpus of 142 writers, 0.4 against 0.3 rose from 0.973 to 0.975 (0.5: 0.974).
  * A number standing alone in its text, or with next to nothing beside it ("b 123…"), keeps
  * the lower bar: the guard must refuse it wherever it takes an identifier (a tenant id, a
- * breach signal's text). Short of the bar the rules'
- * score stands.
+ * breach signal's text). Short of the bar the rules' score stands.
  */
 const DISMISS_BELOW = 0.4;
 const DISMISS_ALONE_BELOW = 0.3;
@@ -392,32 +391,19 @@ export class BsnDetector {
       lineStart,
       lineEnd,
     );
-    // A suppressing word said as what the number is for ("mijn BSN voor het certificaat:
-    // …") names the number's use, not the number: it cannot outvote a keyword.
-    const namingSuppressorAt = (purposeToo: boolean) =>
-      nearer(
-        this.#nearest(
-          this.#suppressors,
-          text,
-          start,
-          end,
-          SUPPRESSOR_BEFORE,
-          SUPPRESSOR_AFTER,
-          lineStart,
-          lineEnd,
-          (hitStart) =>
-            !this.#notSuppressors.has(text, hitStart, wordEndAt(text, hitStart)) &&
-            (purposeToo || !saidAsPurpose(text, hitStart)),
-        ),
-        this.#otherNumberNamed(text, start, lineStart),
-      );
-    const suppressorAt = namingSuppressorAt(true);
+    const { any: suppressorAt, naming: namingSuppressorAt } = this.#suppressorsNear(
+      text,
+      start,
+      end,
+      lineStart,
+      lineEnd,
+    );
     const prefix = kind === 'onderwijsnummer' ? 'onderwijsnummer' : 'bsn';
-    // The nearer word decides: "telefoon 0612345678, en 123456782 (bsn)" is a BSN.
-    const keywordWins = (at: number | undefined) => at === undefined || keywordAt! <= at;
+    // The nearer word decides: "telefoon 0612345678, en 123456782 (bsn)" is a BSN. A word
+    // said as what the number is for ("mijn BSN voor het certificaat: …") does not vote.
     if (
       keywordAt !== undefined &&
-      (keywordWins(suppressorAt) || keywordWins(namingSuppressorAt(false)))
+      (namingSuppressorAt === undefined || keywordAt <= namingSuppressorAt)
     ) {
       return { confidence: 0.97, rule: `${prefix}.keyword` };
     }
@@ -500,6 +486,37 @@ export class BsnDetector {
    * Distance in characters from the number to the nearest term of `matcher` within `before`
    * and `after` characters of it, and no further than `lineStart` and `lineEnd`, if any.
    */
+  /**
+   * Distances to the nearest word of another kind of number: `any` such word, and `naming`
+   * leaving out one said as what the number is for ("voor het certificaat"), which names the
+   * number's use, not the number. One scan of the suppressing words for both.
+   */
+  #suppressorsNear(
+    text: string,
+    start: number,
+    end: number,
+    lineStart: number,
+    lineEnd: number,
+  ): { any: number | undefined; naming: number | undefined } {
+    let any: number | undefined;
+    let naming: number | undefined;
+    this.#suppressors.scan(
+      text,
+      (hit) => {
+        if (this.#notSuppressors.has(text, hit.start, wordEndAt(text, hit.start))) return;
+        const distance =
+          hit.end <= start ? start - hit.end : hit.start >= end ? hit.start - end : 0;
+        if (any === undefined || distance < any) any = distance;
+        if ((naming === undefined || distance < naming) && !saidAsPurpose(text, hit.start))
+          naming = distance;
+      },
+      Math.max(lineStart, start - SUPPRESSOR_BEFORE),
+      Math.min(lineEnd, end + SUPPRESSOR_AFTER),
+    );
+    const compound = this.#otherNumberNamed(text, start, lineStart);
+    return { any: nearer(any, compound), naming: nearer(naming, compound) };
+  }
+
   #nearest(
     matcher: TermMatcher<true>,
     text: string,
@@ -509,13 +526,11 @@ export class BsnDetector {
     after: number,
     lineStart: number,
     lineEnd: number,
-    counts?: (hitStart: number) => boolean,
   ): number | undefined {
     let nearest: number | undefined;
     matcher.scan(
       text,
       (hit) => {
-        if (counts !== undefined && !counts(hit.start)) return;
         const distance =
           hit.end <= start ? start - hit.end : hit.start >= end ? hit.start - end : 0;
         if (nearest === undefined || distance < nearest) nearest = distance;

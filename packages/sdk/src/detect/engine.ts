@@ -76,6 +76,8 @@ interface KeyFacts {
   byValue: ValueNames | undefined;
   /** A form's question ("vraag") or the answer to it ("antwoord"), see FormField. */
   form: FormField;
+  /** The name says only "the outcome" ("status"): what of, the enclosing field says. */
+  outcome: boolean;
 }
 
 /**
@@ -785,7 +787,7 @@ export class DetectionEngine {
   ): KeyFacts | undefined {
     if (ownKey === undefined) return undefined;
     const own = this.#factsOf(ownKey);
-    if (own.byValue !== undefined || !OUTCOME_KEY.test(squashKey(ownKey))) return own;
+    if (own.byValue !== undefined || !own.outcome) return own;
     return typeof parent === 'string' ? this.#factsOf(parent) : own;
   }
 
@@ -806,6 +808,7 @@ export class DetectionEngine {
         personContent: isPersonKey(key),
         byValue: VALUE_NAMES.find((v) => v.key.test(squashKey(key))),
         form: formFieldOf(key),
+        outcome: OUTCOME_KEY.test(squashKey(key)),
       };
       if (this.#keyFacts.size >= KEY_CACHE_LIMIT) this.#keyFacts.clear();
       this.#keyFacts.set(key, facts);
