@@ -130,6 +130,40 @@ describe('dpa-guard scan', () => {
       expect(stdout.toLowerCase()).not.toContain(value);
   });
 
+  it("--explain names no value read by this stop's purpose, tab-cell, tax-field, couple, outcome and template rules", async () => {
+    // 226114703 passes the elfproef.
+    const input = [
+      JSON.stringify({ msg: 'mijn BSN voor het certificaat: 226114703' }),
+      JSON.stringify({ row: 'Nowak\tAnna\t04-11-1987\t226\t114\t703' }),
+      JSON.stringify({ taxId: -226114703 }),
+      JSON.stringify({ notitie: 'Fleur en Iris zijn getrouwd, allebei gezag.' }),
+      JSON.stringify({ VOG: { aanvrager: 'A. Haidari', status: 'afgewezen' } }),
+      JSON.stringify({ p: { irisHash: '9f3ac1e0b77d42aa8c0e51b3f6d9a271' } }),
+    ].join('\n');
+    const { stdout, found } = await explainLines(input);
+    expect(found.slice(0, 4)).toEqual([
+      ['bsn /msg'],
+      ['bsn /row'],
+      ['bsn /taxId'],
+      ['sexual_orientation /notitie'],
+    ]);
+    for (const value of [
+      '226114703',
+      '226',
+      '703',
+      'Nowak',
+      'Anna',
+      '1987',
+      'Haidari',
+      'Fleur',
+      'Iris',
+      '9f3ac1e0',
+    ])
+      expect(stdout).not.toContain(value);
+    for (const value of ['getrouwd', 'afgewezen', 'certificaat'])
+      expect(stdout.toLowerCase()).not.toContain(value);
+  });
+
   it('--explain never names a field name that held data itself, nor a neighbouring one', async () => {
     // A sentence used as a key is a finding of its own and masked as "*": the findings
     // beside and below it must not name its words among their signals either.
