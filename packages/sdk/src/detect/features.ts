@@ -15,6 +15,13 @@ export function fnv(text: string): number {
   return h >>> 0;
 }
 
+/** FNV-1a continued over `text` from `hash`: `fnvFrom(fnv(a), b) === fnv(a + b)`. */
+export function fnvFrom(hash: number, text: string): number {
+  let h = hash;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
 /** Two hashes into one (a murmur-style finaliser over their combination). */
 export function mix(a: number, b: number): number {
   let h = Math.imul(a ^ Math.imul(b, 0x9e3779b1), 0x85ebca6b);
@@ -35,6 +42,9 @@ function nameHash(name: string): number {
   }
   return h;
 }
+
+/** The hash of a feature's name, for FeatureSet.pairHashed. */
+export const featureNameHash = (name: string): number => nameHash(name);
 
 /** The bucket of a feature named by one string. */
 export function featureHash(feature: string): number {
@@ -74,6 +84,24 @@ export class FeatureSet {
   add(feature: string): void {
     this.#bucket(nameHash(feature) & MASK);
     this.names?.push(feature);
+  }
+
+  /**
+   * The feature named `prefix + suffix`, as `add` would hash that name, without making it:
+   * names made per candidate ("sh:s v _") cost a string and a lookup by it each time.
+   */
+  addJoined(prefix: string, suffix: string): void {
+    this.#bucket(fnvFrom(nameHash(prefix), suffix) & MASK);
+    this.names?.push(prefix + suffix);
+  }
+
+  /**
+   * `pair(name, value, valueHash)` with the name's hash given (`featureNameHash(name)`): for
+   * loops that pair one name with many words, so its hash is looked up once.
+   */
+  pairHashed(name: string, nameHashed: number, value: string, valueHash: number): void {
+    this.#bucket(mix(nameHashed, valueHash) & MASK);
+    this.names?.push(name + value);
   }
 
   /** `name` with `value`; `valueHash` when the caller has it (fnv of the value). */

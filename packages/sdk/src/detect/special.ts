@@ -1,4 +1,4 @@
-import { FeatureSet, fnv, keyWords, mix, sizeBucket } from './features.js';
+import { FeatureSet, featureNameHash, fnv, keyWords, mix, sizeBucket } from './features.js';
 import {
   lexicons,
   SPECIAL_CATEGORIES,
@@ -124,6 +124,7 @@ const CK = crossed('ck');
 const CD = crossed('cd');
 const CF = crossed('cf');
 const CFV = crossed('cfv');
+const WORD_NAME_HASH = featureNameHash('w:');
 const BEFORE = ['', 'p1:', 'p2:', 'p3:'];
 const AFTER = ['', 'n1:', 'n2:', 'n3:'];
 /** How many words either side of a term its sentence is read for. */
@@ -359,12 +360,14 @@ export class SpecialCategoryDetector {
     const kinds = new Set<ContextKind>();
     let negatedNear = false;
     let otherCategories = 0;
+    const crossedWord = CW[category];
+    const crossedWordHash = featureNameHash(crossedWord);
     for (let i = from; i < to; i++) {
       if (i >= m.first && i <= m.last) continue;
       const w = words[i]!.text;
       const h = hashes[i]!;
-      f.pair('w:', w, h);
-      f.pair(CW[category], w, h);
+      f.pairHashed('w:', WORD_NAME_HASH, w, h);
+      f.pairHashed(crossedWord, crossedWordHash, w, h);
       for (const kind of context[i] ?? []) {
         kinds.add(kind);
         if (kind === 'negation' && i < m.first && m.first - i <= NEGATION_WORDS_BEFORE)
@@ -512,8 +515,8 @@ function addShapes(
   const around = `${b1}_${a1}`;
   const after = `_${a1}${shape(m.last + 2)}`;
   for (const shapes of [before, around, after]) {
-    f.add(`sh:${shapes}`);
-    f.add(`${SHAPE_NAMES[category]}${shapes}`);
+    f.addJoined('sh:', shapes);
+    f.addJoined(SHAPE_NAMES[category], shapes);
   }
 }
 

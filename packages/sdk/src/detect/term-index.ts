@@ -94,6 +94,8 @@ export const COMPOUND_END_MIN = 5;
 /** What may follow a literal inside a compound: nothing, an inflection, or a word of its own. */
 /** How a word is read: as written, with its leet letters, spelled out, or joined to the next. */
 const READINGS = ['exact', 'leet', 'spelled', 'joined'] as const;
+/** The bits of a hash that make a small integer in V8 (no boxed number as a Map key). */
+const SMALL_INT = 0x3fffffff;
 /** Words whose first-word matches are remembered at once. */
 const MEMO_WORDS = 50_000;
 const COMPOUND_REST = /^(?:|s|e|en|es|n|[a-z]{4,})$/;
@@ -326,9 +328,11 @@ export class TermIndex<T> {
     hash: number = fnv(text),
   ): readonly Omit<TermMatch<T>, 'first' | 'last'>[] {
     // Kept by the word's hash (the caller has it): a number is a cheaper key than a string
-    // cut from the text, whose own hash would be worked out again on every lookup.
+    // cut from the text, whose own hash would be worked out again on every lookup. Thirty
+    // bits of it, so the key is a small integer, not a boxed number (the text is compared).
+    const key = hash & SMALL_INT;
     const memo = this.#memo[READINGS.indexOf(kind) * 2 + (typos ? 1 : 0)]!;
-    const known = memo.get(hash);
+    const known = memo.get(key);
     if (known !== undefined && known.text === text) return known.found;
     const found = this.#readWord(text, kind, typos);
     // Forget all when full: a text of distinct words must not grow the memo without bound.
@@ -336,7 +340,7 @@ export class TermIndex<T> {
       for (const m of this.#memo) m.clear();
       this.#memoSize = 1;
     }
-    memo.set(hash, { text, found });
+    memo.set(key, { text, found });
     return found;
   }
 
