@@ -207,12 +207,18 @@ function union(a: readonly number[], b: readonly number[]): number[] {
  */
 export class PhraseHits {
   // A literal is seen in this text if its stamp is the text's: clearing is a new stamp.
-  #stamps = new Uint32Array(64);
+  #stamps: Uint32Array;
   #stamp = 1;
   #used = false;
   /** Key literals stamped in this text: `#keys[0, #keyCount)`. */
   #keys = new Int32Array(16);
   #keyCount = 0;
+  readonly #phrases: PhraseBook;
+
+  constructor(phrases: PhraseBook) {
+    this.#phrases = phrases;
+    this.#stamps = new Uint32Array(Math.max(1, phrases.isKey.length));
+  }
 
   get used(): boolean {
     return this.#used;
@@ -232,21 +238,17 @@ export class PhraseHits {
     }
   }
 
-  /** Notes literal ids; `phrasesKeyedBy[id]` lists the phrases keyed by `id`, each by its other literals. */
-  note(ids: readonly number[], phrasesKeyedBy: readonly (readonly number[][])[]): void {
+  /** Notes the literal ids `ids[from, to)`. */
+  note(ids: Int32Array, from: number, to: number): void {
     this.#used = true;
-    if (this.#stamps.length < phrasesKeyedBy.length) {
-      const grown = new Uint32Array(phrasesKeyedBy.length);
-      grown.set(this.#stamps);
-      this.#stamps = grown;
-    }
     const stamps = this.#stamps;
     const stamp = this.#stamp;
-    for (let a = 0; a < ids.length; a++) {
+    const isKey = this.#phrases.isKey;
+    for (let a = from; a < to; a++) {
       const id = ids[a]!;
       if (stamps[id] === stamp) continue;
       stamps[id] = stamp;
-      if (phrasesKeyedBy[id]!.length === 0) continue;
+      if (isKey[id] === 0) continue;
       if (this.#keyCount === this.#keys.length) {
         const grown = new Int32Array(this.#keys.length * 2);
         grown.set(this.#keys);
@@ -257,20 +259,47 @@ export class PhraseHits {
   }
 
   /** Whether some phrase has all its literals in the text (see `note`). */
-  complete(phrasesKeyedBy: readonly (readonly number[][])[]): boolean {
+  complete(): boolean {
     const stamps = this.#stamps;
     const stamp = this.#stamp;
+    const { keyedAt, others } = this.#phrases;
     for (let a = 0; a < this.#keyCount; a++) {
-      const phrases = phrasesKeyedBy[this.#keys[a]!]!;
-      for (let p = 0; p < phrases.length; p++) {
-        const phrase = phrases[p]!;
-        let k = 0;
-        while (k < phrase.length && stamps[phrase[k]!] === stamp) k++;
-        if (k === phrase.length) return true;
+      const key = this.#keys[a]!;
+      // Each phrase keyed by `key`: its length, then its other literals.
+      for (let p = keyedAt[key]!; p < keyedAt[key + 1]!; p += others[p]! + 1) {
+        const last = p + others[p]!;
+        let k = p + 1;
+        while (k <= last && stamps[others[k]!] === stamp) k++;
+        if (k > last) return true;
       }
     }
     return false;
   }
+}
+
+/**
+ * The phrases as flat arrays, by literal id: whether a literal is the key of some phrase,
+ * and for each key the phrases it keys, each as its length and then its other literals
+ * (`others[keyedAt[id], keyedAt[id + 1])`). Typed arrays, for they are read at the end of
+ * every string that passed a key literal.
+ */
+interface PhraseBook {
+  isKey: Uint8Array;
+  keyedAt: Int32Array;
+  others: Int32Array;
+}
+
+function phraseBook(keyedBy: readonly (readonly number[][])[]): PhraseBook {
+  const isKey = new Uint8Array(keyedBy.length);
+  const keyedAt = new Int32Array(keyedBy.length + 1);
+  const flat: number[] = [];
+  keyedBy.forEach((phrases, id) => {
+    keyedAt[id] = flat.length;
+    isKey[id] = phrases.length > 0 ? 1 : 0;
+    for (const phrase of phrases) flat.push(phrase.length, ...phrase);
+  });
+  keyedAt[keyedBy.length] = flat.length;
+  return { isKey, keyedAt, others: Int32Array.from(flat) };
 }
 
 /** Aho–Corasick failure links, with acceptance inherited along them. */
@@ -391,8 +420,8 @@ export interface StepTables {
 export class Prefilter {
   readonly steps: StepTables;
   readonly #automaton: Automaton;
-  /** Per phrase literal id, the phrases (as literal ids) it is the key literal of. */
-  readonly #phrasesKeyedBy: number[][][] = [];
+  /** The phrase literals of the text being screened, for drivers (one text at a time). */
+  readonly hits: PhraseHits;
 
   constructor(targets: ScreenTargets) {
     const starts = [node()]; // `word` and `start` literals, walked from each word start
@@ -410,6 +439,8 @@ export class Prefilter {
     const commonAt: boolean[] = [];
     const lengthOf: number[] = [];
     const phraseCount: number[] = []; // how many phrases each literal is one of
+    // Per phrase literal id, the phrases (as literal ids) it is the key literal of.
+    const keyedBy: number[][][] = [];
     const phrases = [...(targets.phrases ?? [])].map((phrase) => {
       const phraseIds: number[] = [];
       for (const literal of phrase) {
@@ -418,7 +449,7 @@ export class Prefilter {
         if (id === undefined) {
           id = ids.size;
           ids.set(name, id);
-          this.#phrasesKeyedBy[id] = [];
+          keyedBy[id] = [];
           lengthOf[id] = literal.literal.length;
           commonAt[id] = literal.common === true;
           phraseCount[id] = 0;
@@ -444,18 +475,14 @@ export class Prefilter {
     for (const phraseIds of phrases) {
       const key = phraseIds.reduce((best: number, id: number) => (rarer(id, best) ? id : best));
       const others = phraseIds.filter((id) => id !== key).sort((a, b) => (rarer(a, b) ? -1 : 1));
-      this.#phrasesKeyedBy[key]!.push(others);
+      keyedBy[key]!.push(others);
     }
     linkFailures(ends);
     const numberWords = [node()];
     for (const w of NUMBER_WORDS) insert(numberWords, literalClasses(w), 'atEnd');
-    this.#automaton = new Automaton(
-      starts,
-      ends,
-      numberWords,
-      (id) => this.#phrasesKeyedBy[id]!.length > 0,
-    );
+    this.#automaton = new Automaton(starts, ends, numberWords, (id) => keyedBy[id]!.length > 0);
     this.steps = this.#automaton.steps;
+    this.hits = new PhraseHits(phraseBook(keyedBy));
   }
 
   /**
@@ -464,9 +491,10 @@ export class Prefilter {
    * the text (`settle`).
    */
   passPhrase(step: number, hits: PhraseHits): number {
-    const { to, ids } = this.#automaton.phraseSteps[PHRASE_STEP - step]!;
-    hits.note(ids, this.#phrasesKeyedBy);
-    return to;
+    const k = PHRASE_STEP - step;
+    const { idsAt, ids } = this.#automaton;
+    hits.note(ids, idsAt[k]!, idsAt[k + 1]!);
+    return this.steps.phraseTo[k]!;
   }
 
   /**
@@ -476,10 +504,12 @@ export class Prefilter {
    * need not call this: most strings pass common words only.
    */
   settle(steps: Int32Array, count: number, hits: PhraseHits): boolean {
-    const phraseSteps = this.#automaton.phraseSteps;
-    const phrases = this.#phrasesKeyedBy;
-    for (let k = 0; k < count; k++) hits.note(phraseSteps[PHRASE_STEP - steps[k]!]!.ids, phrases);
-    return hits.complete(phrases);
+    const { idsAt, ids } = this.#automaton;
+    for (let s = 0; s < count; s++) {
+      const k = PHRASE_STEP - steps[s]!;
+      hits.note(ids, idsAt[k]!, idsAt[k + 1]!);
+    }
+    return hits.complete();
   }
 
   /** How many states have been built so far (for tests and the bench). */
@@ -495,9 +525,6 @@ export class Prefilter {
   build(state: number, cls: number): number {
     return this.#automaton.build(state, cls);
   }
-
-  /** The phrase literals of the text being screened, for drivers (one text at a time). */
-  readonly hits = new PhraseHits();
 
   /** Whether `text` needs the full detection path; false means it certainly holds nothing. */
   mayHold(text: string): boolean {
@@ -634,8 +661,13 @@ class Automaton {
     phraseTo: new Int32Array(256),
     stepKeyed: new Uint8Array(256),
   };
-  /** Transitions that pass phrase literals: where they go, and the literal ids. */
-  readonly phraseSteps: { to: number; ids: readonly number[] }[] = [];
+  /**
+   * The literal ids each transition that passes phrase literals passes, flat: step k's are
+   * `ids[idsAt[k], idsAt[k + 1])`.
+   */
+  ids = new Int32Array(1024);
+  idsAt = new Int32Array(257);
+  #phraseStepCount = 0;
   readonly #isKey: (id: number) => boolean;
   readonly #phraseStepIds = new Map<string, number>();
   readonly #states: State[] = [];
@@ -676,8 +708,9 @@ class Automaton {
     const key = `${to}:${ids.join(',')}`;
     let k = this.#phraseStepIds.get(key);
     if (k === undefined) {
-      k = this.phraseSteps.push({ to, ids }) - 1;
+      k = this.#phraseStepCount++;
       this.#phraseStepIds.set(key, k);
+      this.#keepIds(k, ids);
       const steps = this.steps;
       if (k >= steps.phraseTo.length) {
         const grown = new Int32Array(steps.phraseTo.length * 2);
@@ -691,6 +724,23 @@ class Automaton {
       steps.stepKeyed[k] = ids.some(this.#isKey) ? 1 : 0;
     }
     return PHRASE_STEP - k;
+  }
+
+  /** Records step `k`'s literal ids (steps are numbered in order, so they append). */
+  #keepIds(k: number, stepIds: readonly number[]): void {
+    const from = this.idsAt[k]!;
+    if (k + 2 > this.idsAt.length) {
+      const grown = new Int32Array(this.idsAt.length * 2);
+      grown.set(this.idsAt);
+      this.idsAt = grown;
+    }
+    if (from + stepIds.length > this.ids.length) {
+      const grown = new Int32Array(Math.max(this.ids.length * 2, from + stepIds.length));
+      grown.set(this.ids);
+      this.ids = grown;
+    }
+    this.ids.set(stepIds, from);
+    this.idsAt[k + 1] = from + stepIds.length;
   }
 
   #idOf(s: State): number {
