@@ -334,13 +334,14 @@ function detectors() {
   shared = {
     bsn,
     special: new SpecialCategoryDetector(),
-    prefilter: new Prefilter(
-      screenTargets(
+    prefilter: new Prefilter({
+      ...screenTargets(
         lexicons().termList,
         [...bsn.keywordList, ...TOLD_END_WORDS, ...PARTNER_WORDS],
         lexicons().classes,
       ),
-    ),
+      everyday: lexicons().everydayWords,
+    }),
     isCourseKey: compileKeyPatterns(fields.courseContent),
     isPersonKey: compileKeyPatterns(fields.personContent),
     isGenderKey: compileKeyPatterns(fields.genderKeys),

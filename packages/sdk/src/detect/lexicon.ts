@@ -47,6 +47,8 @@ export interface CompiledLexicons {
   termList: readonly { term: string; compound: boolean }[];
   /** The word classes terms name as `@class` (the lexicon syntax of each word). */
   classes: Readonly<Record<string, readonly string[]>>;
+  /** Everyday Dutch and English words (data/lexicon/common-words.json), spelled right. */
+  everydayWords: ReadonlySet<string>;
 }
 
 /**
@@ -109,17 +111,24 @@ interface CommonWordsFile {
   en: string[];
 }
 
+function everydayWords(): ReadonlySet<string> {
+  const common = readDataFile<CommonWordsFile>('lexicon/common-words.json');
+  return new Set([...common.nl, ...common.en]);
+}
+
 /**
  * The words a typo is never read in: everyday words, and the whole words of the templates'
  * classes (a country is no typo of the name of its people: "Suriname", "Surinamer"). A word
  * that is also a term's literal stays one (it matches exactly first).
  */
-function knownWords(classes: Readonly<Record<string, readonly string[]>>): ReadonlySet<string> {
-  const common = readDataFile<CommonWordsFile>('lexicon/common-words.json');
+function knownWords(
+  everyday: ReadonlySet<string>,
+  classes: Readonly<Record<string, readonly string[]>>,
+): ReadonlySet<string> {
   const members = Object.values(classes).flatMap((words) =>
     words.filter((w) => /^[a-z]+$/.test(w)),
   );
-  return new Set([...common.nl, ...common.en, ...members]);
+  return new Set([...everyday, ...members]);
 }
 
 /** The shipped lexicons, compiled on first use and shared by every guard. */
@@ -149,17 +158,19 @@ export function lexicons(): CompiledLexicons {
   const contextTerms = (
     ['subject', 'role', 'statement', 'generic', 'negation', 'family', 'idiom'] as const
   ).flatMap((kind) => context[kind].map((term) => ({ term, payload: kind })));
+  const everyday = everydayWords();
   compiled = {
     // Strong terms may stand inside a compound ("longkankeronderzoek"); weak ones may not.
     terms: new TermIndex(
       terms.map((t) => ({ ...t, compound: t.payload.strength === 'strong' })),
-      { typos: true, classes, knownWords: knownWords(classes) },
+      { typos: true, classes, knownWords: knownWords(everyday, classes) },
     ),
     context: new TermIndex(contextTerms, { typos: false }),
     keyCategory,
     contextKeyCategory,
     termList: terms.map((t) => ({ term: t.term, compound: t.payload.strength === 'strong' })),
     classes,
+    everydayWords: everyday,
   };
   return compiled;
 }

@@ -144,6 +144,11 @@ export interface ScreenLiteral {
 export interface ScreenTargets {
   literals: Iterable<ScreenLiteral>;
   phrases?: Iterable<readonly ScreenLiteral[]>;
+  /**
+   * Words in many texts though not in almost every one ("actief", "kapot"): a phrase is
+   * looked up by another of its literals where it has one ("sp" of "actief bij sp").
+   */
+  everyday?: ReadonlySet<string>;
 }
 
 /** A trie node: children by class, and what is accepted on reaching it. */
@@ -436,7 +441,8 @@ export class Prefilter {
     };
     for (const literal of targets.literals) place(literal);
     const ids = new Map<string, number>();
-    const commonAt: boolean[] = [];
+    // How often a literal is in text: 2 a function word, 1 an everyday word, 0 anything else.
+    const commonAt: number[] = [];
     const lengthOf: number[] = [];
     const phraseCount: number[] = []; // how many phrases each literal is one of
     // Per phrase literal id, the phrases (as literal ids) it is the key literal of.
@@ -451,7 +457,8 @@ export class Prefilter {
           ids.set(name, id);
           keyedBy[id] = [];
           lengthOf[id] = literal.literal.length;
-          commonAt[id] = literal.common === true;
+          commonAt[id] =
+            literal.common === true ? 2 : targets.everyday?.has(literal.literal) ? 1 : 0;
           phraseCount[id] = 0;
           place(literal, id);
         }
@@ -463,10 +470,11 @@ export class Prefilter {
     });
     // A phrase's key is the literal least often in text: the end of a string with a key
     // literal asks whether its phrases are complete, and with "de" as a key almost every
-    // string would. Not a common word, then the longest, then one of the fewest phrases.
+    // string would. Not a function word, nor an everyday one ("actief" is in 36 phrases, with
+    // each party's name), then the longest, then one of the fewest phrases.
     const rarer = (a: number, b: number) =>
       commonAt[a] !== commonAt[b]
-        ? !commonAt[a]
+        ? commonAt[a]! < commonAt[b]!
         : lengthOf[a] !== lengthOf[b]
           ? lengthOf[a]! > lengthOf[b]!
           : phraseCount[a]! < phraseCount[b]!;
